@@ -1,0 +1,140 @@
+package dev.mooring.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting of the chat service, read from the {@code chat.*} keys (env {@code CHAT_*}). */
+@ConfigMapping(prefix = "chat")
+public interface ChatConfig {
+
+    /** The service token; generated and written to {@code <data-dir>/token} when absent. */
+    Optional<String> token();
+
+    /** Where the embedded database and the generated token file live. */
+    @WithName("data-dir")
+    Optional<String> dataDir();
+
+    /** Extra browser origins, comma-separated, allowed to open the socket. */
+    @WithName("allowed-origins")
+    Optional<List<String>> allowedOrigins();
+
+    /** The largest client frame, in bytes, answered normally; larger ones get {@code too_large}. */
+    @WithName("max-frame-bytes")
+    @WithDefault("262144")
+    int maxFrameBytes();
+
+    Heartbeat heartbeat();
+
+    RateLimit rateLimit();
+
+    Completions completions();
+
+    Model model();
+
+    Demo demo();
+
+    Prompt prompt();
+
+    /** Application-level heartbeats. */
+    interface Heartbeat {
+        /** How often the server sends {@code ping}. */
+        @WithDefault("15s")
+        Duration interval();
+
+        /** Silence after which a connection is closed with 4408. */
+        @WithDefault("45s")
+        Duration timeout();
+    }
+
+    /** Per-connection frame budget (token bucket). */
+    interface RateLimit {
+        /** Frames per second refilled into each connection's bucket. */
+        @WithName("frames-per-second")
+        @WithDefault("20")
+        double framesPerSecond();
+
+        /** Bucket size: the burst a connection may send at once. */
+        @WithDefault("60")
+        int burst();
+
+        /** Refused frames in a row after which the connection is closed with 1008. */
+        @WithName("max-violations")
+        @WithDefault("50")
+        int maxViolations();
+    }
+
+    /** How completions run, are checkpointed and kept in memory. */
+    interface Completions {
+        /** Largest gap between two writes of a running completion's progress. */
+        @WithName("checkpoint-interval")
+        @WithDefault("200ms")
+        Duration checkpointInterval();
+
+        /** How long a finished completion's chunk log stays in memory for fast resume. */
+        @WithName("retain-after-end")
+        @WithDefault("5m")
+        Duration retainAfterEnd();
+
+        /** Outgoing frames a connection may have unwritten before its subscriptions are dropped. */
+        @WithName("max-pending-writes")
+        @WithDefault("4096")
+        int maxPendingWrites();
+    }
+
+    /** The model provider. */
+    interface Model {
+        /** {@code openai}, {@code anthropic}, {@code ollama} or {@code demo}; empty picks {@code demo}. */
+        Optional<String> provider();
+
+        /** Model name; each provider has its own default. */
+        Optional<String> name();
+
+        /** Base URL of the provider's API (any OpenAI-compatible server for {@code openai}). */
+        @WithName("base-url")
+        Optional<String> baseUrl();
+
+        /** API key of the provider. */
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        /** Longest wait for the provider's next byte. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Largest answer, in tokens, asked of the provider. */
+        @WithName("max-tokens")
+        @WithDefault("2048")
+        int maxTokens();
+    }
+
+    /** The offline demo model. */
+    interface Demo {
+        /** The demo model's pace. */
+        @WithName("tokens-per-second")
+        @WithDefault("20")
+        double tokensPerSecond();
+
+        /** How many chunks the demo model streams per reply. */
+        @WithName("reply-tokens")
+        @WithDefault("60")
+        int replyTokens();
+    }
+
+    /** How prompts are assembled. */
+    interface Prompt {
+        /** Characters of earlier conversation kept in a prompt (newest first). */
+        @WithName("history-chars")
+        @WithDefault("24000")
+        int historyChars();
+
+        /** Characters of notebook context (cell source, outputs, error) kept in a prompt. */
+        @WithName("context-chars")
+        @WithDefault("12000")
+        int contextChars();
+    }
+}

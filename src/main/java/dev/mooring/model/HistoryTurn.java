@@ -1,0 +1,5 @@
+package dev.mooring.model;
+
+/** One earlier message of the conversation: {@code role} is {@code user} or {@code assistant}. */
+public record HistoryTurn(String role, String text) {
+}

@@ -1,0 +1,12 @@
+package dev.mooring.model;
+
+import dev.mooring.chat.NotebookContext;
+
+import java.util.List;
+
+/**
+ * Everything a model call needs: earlier turns (oldest first), the user's text, the notebook context (may be null)
+ * and the mode ({@code chat}, {@code explain} or {@code debug}).
+ */
+public record ModelRequest(List<HistoryTurn> history, String userText, NotebookContext context, String mode) {
+}
