@@ -17,7 +17,11 @@ public interface ChatConfig {
 
     /** Where the embedded database and the generated token file live. */
     @WithName("data-dir")
-    Optional<String> dataDir();
+    String dataDir();
+
+    /** This instance's name: it owns the completions it runs (default: the host name). */
+    @WithName("node-name")
+    String nodeName();
 
     /** Extra browser origins, comma-separated, allowed to open the socket. */
     @WithName("allowed-origins")
@@ -74,6 +78,10 @@ public interface ChatConfig {
         @WithName("checkpoint-interval")
         @WithDefault("200ms")
         Duration checkpointInterval();
+
+        /** How long a node's claim on the completions it runs lasts without renewal (several nodes share a database). */
+        @WithDefault("30s")
+        Duration lease();
 
         /** How long a finished completion's chunk log stays in memory for fast resume. */
         @WithName("retain-after-end")

@@ -1,0 +1,34 @@
+package dev.mooring.chat;
+
+/** JSON string quoting for the frames written by hand. */
+final class JsonText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private JsonText() {
+    }
+
+    static void appendQuoted(StringBuilder out, String s) {
+        out.append('"');
+        int start = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029') {
+                continue;
+            }
+            out.append(s, start, i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append("\\u").append(HEX[c >> 12 & 15]).append(HEX[c >> 8 & 15])
+                        .append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
+            }
+            start = i + 1;
+        }
+        out.append(s, start, n).append('"');
+    }
+}

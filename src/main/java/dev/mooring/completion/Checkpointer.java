@@ -1,0 +1,81 @@
+package dev.mooring.completion;
+
+import dev.mooring.config.ChatConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes running completions durable: on start-up, marks {@code interrupted} what a previous process left running;
+ * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction, and
+ * renews this node's lease on what it runs.
+ */
+@ApplicationScoped
+public class Checkpointer {
+
+    private static final Logger LOG = Logger.getLogger(Checkpointer.class);
+
+    private final CompletionStore store;
+    private final LiveCompletions live;
+    private final ChatConfig config;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            CompletionService.daemon("mooring-checkpoint"));
+    private long lastLeaseRenewal;
+    private long lastOrphanSweep;
+
+    public Checkpointer(CompletionStore store, LiveCompletions live, ChatConfig config) {
+        this.store = store;
+        this.live = live;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        int interrupted = store.interruptOrphans(config.nodeName(), Instant.now());
+        if (interrupted > 0) {
+            LOG.infof("marked %d completion(s) left running by a previous process as interrupted", interrupted);
+        }
+        long period = config.completions().checkpointInterval().toMillis();
+        loop.scheduleWithFixedDelay(this::pass, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One checkpoint pass; public for the benchmark and tests that want a write now. */
+    public void pass() {
+        try {
+            long now = System.currentTimeMillis();
+            long lease = config.completions().lease().toMillis();
+            boolean renew = now - lastLeaseRenewal >= lease / 3;
+            List<Progress> batch = new ArrayList<>();
+            for (CompletionRun run : live.all()) {
+                Progress p = run.progress(renew);
+                if (p != null) {
+                    batch.add(p);
+                }
+            }
+            if (!batch.isEmpty()) {
+                store.checkpoint(batch, config.nodeName(), Instant.ofEpochMilli(now + lease));
+            }
+            if (renew) {
+                lastLeaseRenewal = now;
+            }
+            if (now - lastOrphanSweep >= lease) {
+                lastOrphanSweep = now;
+                store.interruptOrphans(null, Instant.ofEpochMilli(now));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint pass failed; the next pass writes the progress again", e);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        loop.shutdown();
+    }
+}

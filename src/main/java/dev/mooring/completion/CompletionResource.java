@@ -1,0 +1,38 @@
+package dev.mooring.completion;
+
+import dev.mooring.conversation.ConversationViews;
+import dev.mooring.conversation.Ids;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A completion's state over REST, and its cancel. */
+@Path("/api/completions")
+@Produces(MediaType.APPLICATION_JSON)
+public class CompletionResource {
+
+    private final CompletionService completions;
+
+    public CompletionResource(CompletionService completions) {
+        this.completions = completions;
+    }
+
+    /** The completion's status, last seq and text (live while it runs). */
+    @GET
+    @Path("/{id}")
+    public ConversationViews.CompletionView get(@PathParam("id") String id) {
+        return completions.view(Ids.parse(id, "completion"));
+    }
+
+    /** Stops a running completion; it ends {@code cancelled}. Accepted for a completion that already ended too. */
+    @POST
+    @Path("/{id}/cancel")
+    public Response cancel(@PathParam("id") String id) {
+        completions.cancel(Ids.parse(id, "completion"));
+        return Response.accepted().build();
+    }
+}

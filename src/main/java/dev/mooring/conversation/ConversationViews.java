@@ -1,0 +1,38 @@
+package dev.mooring.conversation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The REST shapes of conversations and messages. */
+public final class ConversationViews {
+
+    private ConversationViews() {
+    }
+
+    /** One row of {@code GET /api/conversations}. */
+    public record Summary(UUID id, String title, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** {@code GET /api/conversations/{id}}. */
+    public record Detail(UUID id, String title, Instant createdAt, Instant updatedAt, List<MessageView> messages) {
+    }
+
+    /** A message; {@code completion} is present on assistant messages. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MessageView(UUID id, String role, String text, String mode, Instant createdAt,
+                              CompletionRef completion) {
+    }
+
+    /** The completion that writes an assistant message. */
+    public record CompletionRef(UUID id, String status, long lastSeq) {
+    }
+
+    /** {@code GET /api/completions/{id}}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CompletionView(UUID id, UUID conversationId, String status, long lastSeq, String text,
+                                 dev.mooring.chat.ServerFrame.ErrorBody error) {
+    }
+}

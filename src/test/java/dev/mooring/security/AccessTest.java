@@ -1,0 +1,67 @@
+package dev.mooring.security;
+
+import dev.mooring.testing.FakeModelResource;
+import dev.mooring.testing.WsClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.Map;
+
+import static dev.mooring.testing.ServiceTestSupport.TOKEN;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The token on the upgrade and on every /api route, the Origin check, and open health checks. */
+@QuarkusTest
+@QuarkusTestResource(FakeModelResource.class)
+class AccessTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void upgradeWithoutTokenIsRefusedWith401() {
+        assertEquals(401, WsClient.upgradeStatus(WsClient.chatUri(base.toString(), null), Map.of()));
+    }
+
+    @Test
+    void upgradeWithWrongTokenIsRefusedWith401() {
+        assertEquals(401, WsClient.upgradeStatus(WsClient.chatUri(base.toString(), "nope"), Map.of()));
+    }
+
+    @Test
+    void upgradeWithBearerHeaderIsAccepted() {
+        URI uri = WsClient.chatUri(base.toString(), null);
+        assertEquals(-1, WsClient.upgradeStatus(uri, Map.of("Authorization", "Bearer " + TOKEN)));
+    }
+
+    @Test
+    void upgradeFromForeignOriginIsRefusedWith403() {
+        URI uri = WsClient.chatUri(base.toString(), TOKEN);
+        assertEquals(403, WsClient.upgradeStatus(uri, Map.of("Origin", "http://evil.example")));
+    }
+
+    @Test
+    void upgradeFromConfiguredOriginIsAccepted() {
+        URI uri = WsClient.chatUri(base.toString(), TOKEN);
+        assertEquals(-1, WsClient.upgradeStatus(uri, Map.of("Origin", "http://notebooks.example:8888")));
+    }
+
+    @Test
+    void restWithoutTokenIsRefusedWithTypedBody() {
+        RestAssured.get("/api/conversations").then().statusCode(401).body("code", equalTo("unauthorized"));
+        RestAssured.given().queryParam("token", "wrong").get("/api/conversations").then().statusCode(401);
+        RestAssured.given().queryParam("token", TOKEN).get("/api/conversations").then().statusCode(200);
+    }
+
+    @Test
+    void healthNeedsNoToken() {
+        RestAssured.get("/q/health/live").then().statusCode(200);
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+    }
+}
