@@ -1,0 +1,466 @@
+/**
+ * The panel's state, outside React: the connection status, the model, the
+ * conversation list and the messages of the open conversation. It adapts the
+ * chat client's events; it holds no retry logic of its own.
+ */
+import type { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import type { CellContext } from './notebook-context';
+import type { ConversationSummary, ConversationsApi, StoredMessage } from './rest-api';
+
+/** Connection states (PROTOCOL "What every client shows"). */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'failed';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  attempt?: number;
+  retryAt?: number;
+  reason?: string;
+}
+
+/** The states of one answer. */
+export type CompletionStatus =
+  | 'waiting'
+  | 'streaming'
+  | 'stalled'
+  | 'paused'
+  | 'done'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted';
+
+export const FINAL_STATUSES: readonly CompletionStatus[] = ['done', 'cancelled', 'failed', 'interrupted'];
+
+export const isFinalStatus = (s: CompletionStatus): boolean => FINAL_STATUSES.includes(s);
+
+export type ChatMode = 'chat' | 'explain' | 'debug';
+
+export interface ModelInfo {
+  provider: string;
+  name: string;
+  demo: boolean;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  retryable?: boolean;
+}
+
+/** The part of the client's `Completion` the panel uses. */
+export interface CompletionLike extends EventTarget {
+  readonly status: CompletionStatus;
+  readonly text: string;
+  readonly conversationId?: string;
+  readonly completionId?: string;
+  readonly error?: ErrorInfo;
+  readonly retryAt?: number;
+  readonly finished: Promise<unknown>;
+  cancel(): void;
+}
+
+/** The part of the client's `ChatClient` the panel uses. */
+export interface ChatClientLike extends EventTarget {
+  readonly status: ConnectionStatus;
+  readonly model?: ModelInfo;
+  send(text: string, options?: { conversationId?: string; context?: CellContext; mode?: ChatMode }): CompletionLike;
+  resume(completionId: string, options?: { conversationId?: string; afterSeq?: number; text?: string }): CompletionLike;
+  reconnect(): void;
+  close(): void;
+}
+
+/** What the model needs for one connection. */
+export interface Connection {
+  client: ChatClientLike;
+  api: ConversationsApi;
+}
+
+export interface Question {
+  text: string;
+  mode: ChatMode;
+  context?: CellContext;
+}
+
+export interface UserEntry {
+  kind: 'user';
+  id: string;
+  text: string;
+  mode: ChatMode;
+}
+
+export interface AnswerEntry {
+  kind: 'answer';
+  id: string;
+  status: CompletionStatus;
+  text: string;
+  error?: ErrorInfo;
+  retryAt?: number;
+  completionId?: string;
+  /** What to send again on Retry. */
+  question?: Question;
+}
+
+export type ChatEntry = UserEntry | AnswerEntry;
+
+/** Maps a stored completion status to what the panel shows. */
+export function storedStatus(status: string | undefined): CompletionStatus | 'running' {
+  switch (status) {
+    case undefined:
+    case 'completed':
+    case 'done':
+      return 'done';
+    case 'cancelled':
+    case 'failed':
+    case 'interrupted':
+      return status;
+    default:
+      return 'running';
+  }
+}
+
+let counter = 0;
+const localId = (prefix: string): string => `${prefix}-${++counter}`;
+
+/** The panel's state; `changed` fires after every change. */
+export class ChatModel implements IDisposable {
+  private _changed = new Signal<this, void>(this);
+  private _status: ConnectionStatus = { state: 'connecting' };
+  private _modelInfo?: ModelInfo;
+  private _conversations: ConversationSummary[] = [];
+  private _conversationsError?: string;
+  private _activeId?: string;
+  private _entries: ChatEntry[] = [];
+  private _loading = false;
+  private _conn?: Connection;
+  private _pending: Array<() => void> = [];
+  private _live = new Map<string, CompletionLike>();
+  private _version = 0;
+  private _disposed = false;
+  private _wasConnected = false;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** Increases with every change (a snapshot key for React). */
+  get version(): number {
+    return this._version;
+  }
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+  get modelInfo(): ModelInfo | undefined {
+    return this._modelInfo;
+  }
+  get conversations(): readonly ConversationSummary[] {
+    return this._conversations;
+  }
+  get conversationsError(): string | undefined {
+    return this._conversationsError;
+  }
+  get activeConversationId(): string | undefined {
+    return this._activeId;
+  }
+  get entries(): readonly ChatEntry[] {
+    return this._entries;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get connected(): boolean {
+    return this._conn !== undefined;
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** Use this connection from now on (closing the previous one). */
+  connect(conn: Connection): void {
+    this.disconnect();
+    this._conn = conn;
+    conn.client.addEventListener('status', this._onStatus);
+    conn.client.addEventListener('welcome', this._onWelcome);
+    this._status = conn.client.status ?? { state: 'connecting' };
+    this._modelInfo = conn.client.model;
+    this._wasConnected = false;
+    this._emit();
+    if (this._status.state === 'connected') {
+      this._onConnected();
+    }
+    const pending = this._pending;
+    this._pending = [];
+    pending.forEach((f) => f());
+  }
+
+  /** Drop the current connection (the client is closed for good). */
+  disconnect(): void {
+    const conn = this._conn;
+    if (!conn) {
+      return;
+    }
+    conn.client.removeEventListener('status', this._onStatus);
+    conn.client.removeEventListener('welcome', this._onWelcome);
+    this._conn = undefined;
+    this._live.clear();
+    conn.client.close();
+  }
+
+  /** "Retry now": a new round of attempts with a fresh budget. */
+  reconnect(): void {
+    this._conn?.client.reconnect();
+  }
+
+  /** Ask a question in the open conversation (a new one when none is open). */
+  ask(text: string, options: { mode?: ChatMode; context?: CellContext } = {}): void {
+    const question: Question = { text: text.trim(), mode: options.mode ?? 'chat', context: options.context };
+    if (!question.text) {
+      return;
+    }
+    const user: UserEntry = { kind: 'user', id: localId('user'), text: question.text, mode: question.mode };
+    const answer: AnswerEntry = { kind: 'answer', id: localId('answer'), status: 'waiting', text: '', question };
+    this._entries = [...this._entries, user, answer];
+    this._emit();
+    const send = (): void => this._send(answer.id, question);
+    if (this._conn) {
+      send();
+    } else {
+      this._pending.push(send);
+    }
+  }
+
+  /** Stop the answer `entryId` while it runs. */
+  stop(entryId: string): void {
+    const entry = this._entry(entryId);
+    const live = entry?.completionId ? this._live.get(entry.completionId) : this._liveByEntry.get(entryId);
+    live?.cancel();
+  }
+
+  /** Send the question of the failed or interrupted answer `entryId` again. */
+  retry(entryId: string): void {
+    const entry = this._entry(entryId);
+    if (entry?.question) {
+      this.ask(entry.question.text, { mode: entry.question.mode, context: entry.question.context });
+    }
+  }
+
+  /** Start a new conversation (the next question creates it). */
+  newConversation(): void {
+    this._activeId = undefined;
+    this._entries = [];
+    this._emit();
+  }
+
+  /** Load the conversation list. */
+  async refreshConversations(): Promise<void> {
+    const conn = this._conn;
+    if (!conn) {
+      return;
+    }
+    try {
+      const list = await conn.api.list();
+      if (conn !== this._conn) {
+        return;
+      }
+      this._conversations = list;
+      this._conversationsError = undefined;
+    } catch (err) {
+      this._conversationsError = `Could not load conversations: ${(err as Error).message}`;
+    }
+    this._emit();
+  }
+
+  /** Open a stored conversation; answers still running are followed live. */
+  async openConversation(id: string): Promise<void> {
+    const conn = this._conn;
+    if (!conn) {
+      return;
+    }
+    this._activeId = id;
+    this._loading = true;
+    this._entries = [];
+    this._emit();
+    try {
+      const conversation = await conn.api.get(id);
+      if (this._activeId !== id || conn !== this._conn) {
+        return;
+      }
+      this._entries = this._fromStored(id, conversation.messages);
+    } catch (err) {
+      this._conversationsError = `Could not open the conversation: ${(err as Error).message}`;
+    } finally {
+      this._loading = false;
+      this._emit();
+    }
+  }
+
+  /** Delete a stored conversation. */
+  async deleteConversation(id: string): Promise<void> {
+    const conn = this._conn;
+    if (!conn) {
+      return;
+    }
+    try {
+      await conn.api.remove(id);
+      if (this._activeId === id) {
+        this.newConversation();
+      }
+    } catch (err) {
+      this._conversationsError = `Could not delete the conversation: ${(err as Error).message}`;
+      this._emit();
+    }
+    await this.refreshConversations();
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this.disconnect();
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  // ---- internals ----
+
+  private _liveByEntry = new Map<string, CompletionLike>();
+
+  private _entry(id: string): AnswerEntry | undefined {
+    const e = this._entries.find((x) => x.id === id);
+    return e?.kind === 'answer' ? e : undefined;
+  }
+
+  private _send(entryId: string, question: Question): void {
+    const conn = this._conn;
+    if (!conn) {
+      return;
+    }
+    const conversationKey = this._activeId;
+    let completion: CompletionLike;
+    try {
+      completion = conn.client.send(question.text, {
+        conversationId: this._activeId,
+        context: question.context,
+        mode: question.mode
+      });
+    } catch (err) {
+      this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message } });
+      return;
+    }
+    this._follow(entryId, completion, conversationKey === undefined);
+  }
+
+  /** Mirror a completion into the entry `entryId`. */
+  private _follow(entryId: string, completion: CompletionLike, startsConversation: boolean): void {
+    this._liveByEntry.set(entryId, completion);
+    const sync = (): void => {
+      if (completion.completionId) {
+        this._live.set(completion.completionId, completion);
+      }
+      if (startsConversation && completion.conversationId && this._activeId === undefined && this._entry(entryId)) {
+        this._activeId = completion.conversationId;
+        startsConversation = false;
+        void this.refreshConversations();
+      }
+      this._patch(entryId, {
+        status: completion.status,
+        text: completion.text,
+        error: completion.error,
+        retryAt: completion.retryAt,
+        completionId: completion.completionId
+      });
+    };
+    completion.addEventListener('update', sync);
+    sync();
+    void completion.finished.then(() => {
+      completion.removeEventListener('update', sync);
+      sync();
+      this._liveByEntry.delete(entryId);
+      if (completion.completionId) {
+        this._live.delete(completion.completionId);
+      }
+      void this.refreshConversations();
+    });
+  }
+
+  private _patch(entryId: string, patch: Partial<AnswerEntry>): void {
+    let found = false;
+    this._entries = this._entries.map((e) => {
+      if (e.id !== entryId || e.kind !== 'answer') {
+        return e;
+      }
+      found = true;
+      return { ...e, ...patch };
+    });
+    if (found) {
+      this._emit();
+    }
+  }
+
+  private _fromStored(conversationId: string, messages: StoredMessage[]): ChatEntry[] {
+    const entries: ChatEntry[] = [];
+    let lastQuestion: Question | undefined;
+    for (const m of messages) {
+      if (m.role === 'user') {
+        lastQuestion = { text: m.text, mode: 'chat' };
+        entries.push({ kind: 'user', id: m.id, text: m.text, mode: 'chat' });
+        continue;
+      }
+      const status = storedStatus(m.completion?.status);
+      const entry: AnswerEntry = {
+        kind: 'answer',
+        id: m.id,
+        status: status === 'running' ? 'streaming' : status,
+        text: m.text,
+        completionId: m.completion?.id,
+        question: lastQuestion
+      };
+      entries.push(entry);
+      if (status === 'running' && m.completion) {
+        const live =
+          this._live.get(m.completion.id) ??
+          this._conn?.client.resume(m.completion.id, { conversationId });
+        if (live) {
+          // Follow after the entries are in place.
+          queueMicrotask(() => this._follow(entry.id, live, false));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private _onStatus = (event: Event): void => {
+    const detail = (event as CustomEvent<ConnectionStatus>).detail ?? this._conn?.client.status;
+    if (!detail) {
+      return;
+    }
+    this._status = { ...detail };
+    if (detail.state === 'connected') {
+      this._modelInfo = this._conn?.client.model ?? this._modelInfo;
+      this._onConnected();
+    }
+    this._emit();
+  };
+
+  private _onWelcome = (event: Event): void => {
+    const model = (event as CustomEvent<{ model?: ModelInfo }>).detail?.model;
+    if (model) {
+      this._modelInfo = model;
+      this._emit();
+    }
+  };
+
+  private _onConnected(): void {
+    if (!this._wasConnected || this._conversationsError) {
+      void this.refreshConversations();
+    }
+    this._wasConnected = true;
+  }
+
+  private _emit(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._version++;
+    this._changed.emit();
+  }
+}

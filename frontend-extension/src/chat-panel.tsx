@@ -1,0 +1,48 @@
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import type { ChatModel } from './chat-model';
+import { ChatView } from './components/chat-view';
+import type { CodeActions } from './components/code-actions';
+import { MarkdownView } from './components/markdown-view';
+import type { ConversationSummary } from './rest-api';
+
+/** Options of {@link ChatPanel}. */
+export interface ChatPanelOptions {
+  model: ChatModel;
+  rendermime: IRenderMimeRegistry;
+  codeActions: CodeActions;
+  /** Asks from the question box (the plugin adds the notebook context). */
+  onAsk: (text: string) => void;
+  contextHint?: () => string;
+  confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
+}
+
+/** The chat side panel: a thin widget around {@link ChatView}. */
+export class ChatPanel extends ReactWidget {
+  constructor(private readonly options: ChatPanelOptions) {
+    super();
+    this.id = 'mooring-chat';
+    this.addClass('jp-Mooring');
+    this.node.setAttribute('data-testid', 'mooring-sidebar');
+  }
+
+  get model(): ChatModel {
+    return this.options.model;
+  }
+
+  protected render(): JSX.Element {
+    const { model, rendermime, codeActions, onAsk, contextHint, confirmDelete } = this.options;
+    return (
+      <ChatView
+        model={model}
+        onAsk={onAsk}
+        contextHint={contextHint}
+        confirmDelete={confirmDelete}
+        codeActions={codeActions}
+        renderText={(text) => <MarkdownView text={text} rendermime={rendermime} codeActions={codeActions} />}
+      />
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import * as React from 'react';
+
+import type { CompletionStatus, ErrorInfo } from '../chat-model';
+import { isFinalStatus } from '../chat-model';
+import { secondsUntil } from './status-line';
+import { useNow } from './use-now';
+
+const LABELS: Record<CompletionStatus, string> = {
+  waiting: 'Waiting',
+  streaming: 'Streaming',
+  stalled: 'Stalled',
+  paused: 'Paused',
+  done: 'Done',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+  interrupted: 'Interrupted'
+};
+
+/** The words shown for an answer's state: its name and what it means. */
+export function describeAnswer(
+  status: CompletionStatus,
+  error: ErrorInfo | undefined,
+  retryAt: number | undefined,
+  now: number
+): { label: string; detail: string } {
+  const label = LABELS[status] ?? status;
+  const wait = secondsUntil(retryAt, now);
+  if (wait !== undefined && !isFinalStatus(status)) {
+    return { label, detail: `${error?.message ?? 'the service asked to try again'}; retrying in ${wait}s` };
+  }
+  switch (status) {
+    case 'waiting':
+      return { label, detail: 'sent; waiting for the first words' };
+    case 'streaming':
+      return { label, detail: '' };
+    case 'stalled':
+      return { label, detail: 'connected, but no new text for a while' };
+    case 'paused':
+      return { label, detail: 'the connection is down; the answer resumes when it is back' };
+    case 'done':
+      return { label, detail: '' };
+    case 'cancelled':
+      return { label, detail: 'stopped before the end' };
+    case 'failed':
+      return { label, detail: error?.message ?? 'the answer failed' };
+    case 'interrupted':
+      return { label, detail: 'the service stopped before this answer finished' };
+    default:
+      return { label, detail: '' };
+  }
+}
+
+export interface AnswerViewProps {
+  id: string;
+  status: CompletionStatus;
+  error?: ErrorInfo;
+  retryAt?: number;
+  now: number;
+  /** The rendered text (Markdown view in the panel, plain text in tests). */
+  children?: React.ReactNode;
+  /** Whether the question is known, so Retry can resend it. */
+  canRetry: boolean;
+  onStop: () => void;
+  onRetry: () => void;
+}
+
+/** One assistant answer with its state in place of a spinner (pure: the clock is a prop). */
+export function AnswerView(props: AnswerViewProps): JSX.Element {
+  const { id, status, error, retryAt, now, children, canRetry, onStop, onRetry } = props;
+  const { label, detail } = describeAnswer(status, error, retryAt, now);
+  const running = !isFinalStatus(status);
+  const retryable = canRetry && (status === 'failed' || status === 'interrupted');
+  return (
+    <div
+      className={`jp-Mooring-answer jp-Mooring-answer-${status}`}
+      data-testid="mooring-answer"
+      data-status={status}
+      data-entry-id={id}
+      aria-busy={running}
+    >
+      <div className="jp-Mooring-answerBody" data-testid="mooring-answer-body">
+        {children}
+      </div>
+      <div className="jp-Mooring-answerFooter">
+        <span
+          className={`jp-Mooring-answerState jp-Mooring-answerState-${status}`}
+          data-testid="mooring-answer-status"
+          role={status === 'failed' ? 'alert' : undefined}
+        >
+          <span className="jp-Mooring-answerStateLabel">{label}</span>
+          {detail && <span className="jp-Mooring-answerStateDetail">: {detail}</span>}
+        </span>
+        {running && (
+          <button
+            type="button"
+            className="jp-Mooring-button"
+            data-testid="mooring-stop"
+            aria-label="Stop this answer"
+            onClick={onStop}
+          >
+            Stop
+          </button>
+        )}
+        {retryable && (
+          <button
+            type="button"
+            className="jp-Mooring-button"
+            data-testid="mooring-retry-answer"
+            aria-label="Ask this question again"
+            onClick={onRetry}
+          >
+            Retry
+          </button>
+          )}
+      </div>
+    </div>
+  );
+}
+
+/** The answer with a ticking clock while a retry is scheduled. */
+export function Answer(props: Omit<AnswerViewProps, 'now'>): JSX.Element {
+  const now = useNow(props.retryAt !== undefined && !isFinalStatus(props.status));
+  return <AnswerView {...props} now={now} />;
+}

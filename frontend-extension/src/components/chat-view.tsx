@@ -1,0 +1,149 @@
+import * as React from 'react';
+
+import type { AnswerEntry, ChatModel, UserEntry } from '../chat-model';
+import type { ConversationSummary } from '../rest-api';
+import { Answer } from './answer';
+import type { CodeActions } from './code-actions';
+import { Composer } from './composer';
+import { ConversationList } from './conversation-list';
+import { DemoBanner } from './demo-banner';
+import { StatusLine } from './status-line';
+
+export interface ChatViewProps {
+  model: ChatModel;
+  /** Renders an answer's text (Markdown in the panel). */
+  renderText: (text: string) => React.ReactNode;
+  codeActions?: CodeActions;
+  /** What context goes with a question, e.g. "Context: analysis.ipynb, cell 3". */
+  contextHint?: () => string;
+  onAsk: (text: string) => void;
+  confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
+}
+
+/** Re-renders on every `model.changed`. */
+export function useModel(model: ChatModel): number {
+  return React.useSyncExternalStore(
+    (notify) => {
+      model.changed.connect(notify);
+      return () => model.changed.disconnect(notify);
+    },
+    () => model.version
+  );
+}
+
+function UserMessage({ entry }: { entry: UserEntry }): JSX.Element {
+  return (
+    <div className="jp-Mooring-user" data-testid="mooring-question" data-mode={entry.mode}>
+      {entry.mode !== 'chat' && <span className="jp-Mooring-modeTag">{entry.mode}</span>}
+      {entry.text}
+    </div>
+  );
+}
+
+/** The whole panel: status line, demo banner, conversations, messages, question box. */
+export function ChatView(props: ChatViewProps): JSX.Element {
+  const { model, renderText, onAsk, confirmDelete, contextHint } = props;
+  useModel(model);
+  const [showList, setShowList] = React.useState(false);
+  const messagesEnd = React.useRef<HTMLDivElement>(null);
+  const entries = model.entries;
+  const last = entries[entries.length - 1];
+  const lastKey = last ? `${last.id}:${last.kind === 'answer' ? last.text.length : 0}` : '';
+
+  React.useEffect(() => {
+    messagesEnd.current?.scrollIntoView?.({ block: 'end' });
+  }, [lastKey]);
+
+  const remove = async (c: ConversationSummary): Promise<void> => {
+    if (!confirmDelete || (await confirmDelete(c))) {
+      await model.deleteConversation(c.id);
+    }
+  };
+
+  return (
+    <div className="jp-Mooring-panel" data-testid="mooring-panel">
+      <div className="jp-Mooring-header">
+        <span className="jp-Mooring-title">Mooring</span>
+        <button
+          type="button"
+          className="jp-Mooring-button"
+          data-testid="mooring-toggle-conversations"
+          aria-expanded={showList}
+          onClick={() => {
+            setShowList(!showList);
+            if (!showList) {
+              void model.refreshConversations();
+            }
+          }}
+        >
+          {showList ? 'Hide history' : 'History'}
+        </button>
+        <button
+          type="button"
+          className="jp-Mooring-button"
+          data-testid="mooring-new-conversation"
+          onClick={() => model.newConversation()}
+        >
+          New chat
+        </button>
+      </div>
+      <StatusLine status={model.status} model={model.modelInfo} onRetry={() => model.reconnect()} />
+      <DemoBanner model={model.modelInfo} />
+      {showList && (
+        <ConversationList
+          conversations={model.conversations}
+          activeId={model.activeConversationId}
+          error={model.conversationsError}
+          onOpen={(id) => {
+            setShowList(false);
+            void model.openConversation(id);
+          }}
+          onDelete={(c) => void remove(c)}
+        />
+      )}
+      <div
+        className="jp-Mooring-messages"
+        data-testid="mooring-messages"
+        data-conversation-id={model.activeConversationId ?? ''}
+        aria-label="Messages"
+      >
+        {model.loading && <div className="jp-Mooring-empty">Loading the conversation…</div>}
+        {!model.loading && entries.length === 0 && (
+          <div className="jp-Mooring-empty" data-testid="mooring-empty">
+            Ask a question about your notebook. Right-click a cell for “Explain this cell” or “Fix this error”.
+          </div>
+        )}
+        {entries.map((e) =>
+          e.kind === 'user' ? (
+            <UserMessage key={e.id} entry={e} />
+          ) : (
+            <AnswerItem key={e.id} entry={e} model={model} renderText={renderText} />
+          )
+        )}
+        <div ref={messagesEnd} />
+      </div>
+      <Composer onSend={onAsk} contextHint={contextHint?.()} />
+    </div>
+  );
+}
+
+function AnswerItem(props: {
+  entry: AnswerEntry;
+  model: ChatModel;
+  renderText: (text: string) => React.ReactNode;
+}): JSX.Element {
+  const { entry, model, renderText } = props;
+  return (
+    <Answer
+      id={entry.id}
+      status={entry.status}
+      error={entry.error}
+      retryAt={entry.retryAt}
+      canRetry={entry.question !== undefined}
+      onStop={() => model.stop(entry.id)}
+      onRetry={() => model.retry(entry.id)}
+    >
+      {entry.text ? renderText(entry.text) : null}
+    </Answer>
+  );
+}

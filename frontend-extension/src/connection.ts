@@ -1,0 +1,73 @@
+/**
+ * Where the panel connects: the Jupyter proxy (default) or a service the user
+ * runs elsewhere (settings `serviceUrl` + `token`). Pure: no network here.
+ */
+
+/** The panel's settings (schema/plugin.json). */
+export interface MooringSettings {
+  /** ws(s) URL of a service's /api/chat; empty: through Jupyter. */
+  serviceUrl: string;
+  /** That service's token; ignored through Jupyter. */
+  token: string;
+}
+
+export const DEFAULT_SETTINGS: MooringSettings = { serviceUrl: '', token: '' };
+
+/** What Jupyter's ServerConnection settings give us. */
+export interface JupyterServerInfo {
+  /** e.g. http://127.0.0.1:8888/lab-base/ (ends with /). */
+  baseUrl: string;
+  /** e.g. ws://127.0.0.1:8888/lab-base/ (ends with /). */
+  wsUrl: string;
+}
+
+/** How to reach the chat service. */
+export interface ConnectionTarget {
+  /** true: through Jupyter's proxy, authenticated as the Jupyter user. */
+  viaJupyter: boolean;
+  /** ws(s) URL of /api/chat. */
+  url: string;
+  /** The base that REST paths (`/api/conversations`) are appended to. */
+  restUrl: string;
+  /** The service token (external service only). */
+  token: string;
+}
+
+const withSlash = (u: string): string => (u.endsWith('/') ? u : u + '/');
+
+/** Read raw settings (from the registry's composite) into {@link MooringSettings}. */
+export function readSettings(raw: Partial<Record<string, unknown>> | undefined): MooringSettings {
+  const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+  return { serviceUrl: str(raw?.serviceUrl), token: str(raw?.token) };
+}
+
+/** Converts an http(s) service URL to its ws(s) /api/chat URL; leaves ws(s) URLs as they are. */
+export function normaliseServiceUrl(serviceUrl: string): string {
+  let url = serviceUrl.trim();
+  if (/^https?:/i.test(url)) {
+    url = url.replace(/^http/i, 'ws');
+  }
+  if (!/\/api\/chat\/?$/.test(url)) {
+    url = withSlash(url) + 'api/chat';
+  }
+  return url;
+}
+
+/** The REST base of a ws(s) chat URL: http(s), without /api/chat. */
+export function restBaseOf(chatUrl: string): string {
+  return chatUrl.replace(/^ws/i, 'http').replace(/\/?api\/chat\/?$/, '');
+}
+
+/** Decide where to connect from the settings and Jupyter's own URLs. */
+export function resolveTarget(settings: MooringSettings, server: JupyterServerInfo): ConnectionTarget {
+  if (settings.serviceUrl) {
+    const url = normaliseServiceUrl(settings.serviceUrl);
+    return { viaJupyter: false, url, restUrl: restBaseOf(url), token: settings.token };
+  }
+  return {
+    viaJupyter: true,
+    url: withSlash(server.wsUrl) + 'mooring/api/chat',
+    restUrl: withSlash(server.baseUrl) + 'mooring',
+    token: ''
+  };
+}

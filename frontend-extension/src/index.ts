@@ -1,0 +1,184 @@
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import { URLExt } from '@jupyterlab/coreutils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ServerConnection } from '@jupyterlab/services';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { LabIcon } from '@jupyterlab/ui-components';
+import { ChatClient } from '@mooring/chat-client';
+
+import mooringSvg from '../style/icons/mooring.svg';
+import { ChatClientLike, ChatMode, ChatModel, Connection } from './chat-model';
+import { ChatPanel } from './chat-panel';
+import { DEFAULT_SETTINGS, MooringSettings, readSettings, resolveTarget } from './connection';
+import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
+import { CellContext, cellContext, explainQuestion, fixErrorQuestion } from './notebook-context';
+import { bearerRequest, ConversationsApi, RequestFn } from './rest-api';
+import { IMooringChat } from './tokens';
+
+export { IMooringChat } from './tokens';
+
+const PLUGIN_ID = 'mooring-jupyterlab:plugin';
+
+namespace CommandIDs {
+  export const open = 'mooring:open';
+  export const explainCell = 'mooring:explain-cell';
+  export const fixError = 'mooring:fix-error';
+}
+
+export const mooringIcon = new LabIcon({ name: 'mooring:icon', svgstr: mooringSvg });
+
+/** A client and REST access for the given settings (no network until the client connects). */
+function makeConnection(settings: MooringSettings): Connection {
+  const server = ServerConnection.makeSettings();
+  const target = resolveTarget(settings, { baseUrl: server.baseUrl, wsUrl: server.wsUrl });
+  const client = new ChatClient({
+    url: target.url,
+    restUrl: target.restUrl,
+    // Through Jupyter: Jupyter's own credentials (its token, or none and the cookie);
+    // the proxy swaps them for the service token, which the browser never sees.
+    token: target.viaJupyter ? () => server.token : target.token
+  });
+  const request: RequestFn = target.viaJupyter
+    ? (path, init = {}) =>
+        ServerConnection.makeRequest(
+          URLExt.join(target.restUrl, 'api', path),
+          { method: init.method ?? 'GET' },
+          server
+        )
+    : bearerRequest(target.restUrl, target.token);
+  return { client: client as unknown as ChatClientLike, api: new ConversationsApi(request) };
+}
+
+const plugin: JupyterFrontEndPlugin<IMooringChat> = {
+  id: PLUGIN_ID,
+  description: 'Mooring: an AI chat assistant for notebooks that never lies about its connection.',
+  autoStart: true,
+  requires: [IRenderMimeRegistry, INotebookTracker],
+  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer],
+  provides: IMooringChat,
+  activate: (
+    app: JupyterFrontEnd,
+    rendermime: IRenderMimeRegistry,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
+  ): IMooringChat => {
+    const model = new ChatModel();
+
+    const ask = (text: string, options: { mode?: ChatMode; context?: CellContext } = {}): void => {
+      model.ask(text, { mode: options.mode ?? 'chat', context: options.context ?? notebookContext(tracker) });
+      app.shell.activateById(panel.id);
+    };
+
+    const panel = new ChatPanel({
+      model,
+      rendermime,
+      codeActions: notebookCodeActions(tracker),
+      onAsk: (text) => ask(text),
+      contextHint: () => contextHint(tracker),
+      confirmDelete: async (c) => {
+        const result = await showDialog({
+          title: 'Delete conversation',
+          body: `Delete “${c.title || c.id}” and all its messages?`,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        });
+        return result.button.accept;
+      }
+    });
+    panel.title.icon = mooringIcon;
+    panel.title.caption = 'Mooring chat';
+    app.shell.add(panel, 'right', { rank: 500 });
+    restorer?.add(panel, 'mooring-chat');
+    tracker.currentChanged.connect(() => panel.update());
+    tracker.activeCellChanged.connect(() => panel.update());
+
+    // Connect without waiting: the status line says "connecting" meanwhile.
+    let current = '';
+    const apply = (settings: MooringSettings): void => {
+      const key = JSON.stringify(settings);
+      if (key !== current) {
+        current = key;
+        model.connect(makeConnection(settings));
+      }
+    };
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then((s) => {
+          apply(readSettings(s.composite as Record<string, unknown>));
+          s.changed.connect(() => apply(readSettings(s.composite as Record<string, unknown>)));
+        })
+        .catch((err) => {
+          console.warn('mooring: could not load settings; using the defaults', err);
+          apply(DEFAULT_SETTINGS);
+        });
+    } else {
+      apply(DEFAULT_SETTINGS);
+    }
+
+    /** The cell a context menu was opened on (made active), else the active cell. */
+    const targetCell = () => {
+      const notebook = tracker.currentWidget?.content;
+      if (!notebook) {
+        return undefined;
+      }
+      const node = app.contextMenuHitTest((n) => n.classList.contains('jp-Cell'));
+      if (node) {
+        const index = notebook.widgets.findIndex((w) => w.node === node);
+        if (index >= 0 && index !== notebook.activeCellIndex) {
+          notebook.activeCellIndex = index;
+        }
+      }
+      return notebook.activeCell ?? undefined;
+    };
+
+    app.commands.addCommand(CommandIDs.open, {
+      label: 'Open Mooring Chat',
+      icon: mooringIcon,
+      execute: () => app.shell.activateById(panel.id)
+    });
+    app.commands.addCommand(CommandIDs.explainCell, {
+      label: 'Explain this cell',
+      caption: 'Ask Mooring to explain the active cell',
+      icon: mooringIcon,
+      isEnabled: () => !!tracker.currentWidget?.content.activeCell,
+      execute: () => {
+        targetCell();
+        const { path, cell } = activeCell(tracker);
+        if (cell) {
+          ask(explainQuestion(cell), { mode: 'explain', context: cellContext(path, cell) });
+        }
+      }
+    });
+    app.commands.addCommand(CommandIDs.fixError, {
+      label: 'Fix this error',
+      caption: "Ask Mooring to fix the active cell's error",
+      icon: mooringIcon,
+      isEnabled: () => {
+        const cell = targetCell();
+        const outputs = cell ? (cell.model.toJSON() as { outputs?: { output_type: string }[] }).outputs : undefined;
+        return !!outputs?.some((o) => o.output_type === 'error');
+      },
+      execute: () => {
+        targetCell();
+        const { path, cell } = activeCell(tracker);
+        const question = cell ? fixErrorQuestion(cell) : undefined;
+        if (cell && question) {
+          ask(question, { mode: 'debug', context: cellContext(path, cell) });
+        }
+      }
+    });
+    if (palette) {
+      for (const command of [CommandIDs.open, CommandIDs.explainCell, CommandIDs.fixError]) {
+        palette.addItem({ command, category: 'Mooring' });
+      }
+    }
+
+    return { model, ask, open: () => app.shell.activateById(panel.id) };
+  }
+};
+
+export default plugin;
