@@ -420,7 +420,7 @@ export class ChatClient extends EventTarget {
       ws.onerror = () => {};
       ws.onmessage = (e) => {
         if (g != this.gen) return;
-        welcomed ||= this.frame(e.data);
+        if (this.frame(e.data)) welcomed = true;
       };
       ws.onclose = (e) => {
         if (g != this.gen) return;
