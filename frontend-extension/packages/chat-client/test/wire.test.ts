@@ -213,16 +213,23 @@ describe('answers', () => {
     const answer = c.send('hi');
     const sc = await server.started.take();
     await accepted(answer);
+    const texts: string[] = [];
+    answer.addEventListener('chunk', () => texts.push(answer.text));
     sc.push('a', 'b');
     const conn = server.latest;
     conn.send({ type: 'chunk', completionId: sc.id, seq: 1, delta: 'a' });
     conn.send({ type: 'chunk', completionId: sc.id, seq: 2, delta: 'b' });
     sc.push('c');
     conn.send({ type: 'chunk', completionId: sc.id, seq: 3, delta: 'c' });
+    conn.send({ type: 'chunk', completionId: sc.id, seq: 1, delta: 'a' });
+    conn.send({ type: 'pong', t: 1 }); // a marker: every chunk before it has been handled when it arrives
+    await new Promise<void>((r) => c.addEventListener('frame', (e) => e.detail.type === 'pong' && r()));
+    expect(texts).toEqual(['a', 'ab', 'abc']);
+    expect(answer.text).toBe('abc');
+    expect(answer.lastSeq).toBe(3);
     sc.finish();
     await answer.finished;
     expect(answer.text).toBe('abc');
-    expect(answer.lastSeq).toBe(3);
   });
 
   it('a gap is never appended: the client asks for a resume from the seq it holds', async () => {
