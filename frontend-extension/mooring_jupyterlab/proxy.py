@@ -101,9 +101,14 @@ class ServiceHttpProxyHandler(APIHandler):
             connect_timeout=5,
             request_timeout=60,
         )
-        response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+        try:
+            response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+        except (OSError, httpclient.HTTPClientError) as err:
+            # connection refused, reset, or timed out (599)
+            self.log.debug("mooring proxy: %s %s failed: %s", method, url, err)
+            self._unavailable(503, "the chat service is not reachable (it may be starting)")
+            return
         if response.code == 599:
-            self.log.debug("mooring proxy: %s %s failed: %s", method, url, response.error)
             self._unavailable(503, "the chat service is not reachable (it may be starting)")
             return
         if response.code in (401, 403):
