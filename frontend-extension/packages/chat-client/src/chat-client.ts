@@ -237,14 +237,11 @@ export interface ChatClient {
  * with backoff, with every answer in flight resumed. Starts connecting at once.
  */
 export class ChatClient extends EventTarget {
-  /** The connection status; see {@link ConnectionStatus}. */
-  status: ConnectionStatus = { state: 'connecting' };
-  /** The last `welcome`: model and heartbeat values (undefined before the first). */
-  welcome?: WelcomeFrame;
   /** The REST base URL (used by the auth probe). */
   readonly restUrl: string;
-  /** True after `close()`. */
-  closed = false;
+  private st: ConnectionStatus = { state: 'connecting' };
+  private wel?: WelcomeFrame;
+  private done = false;
 
   private o: Required<Omit<ChatClientOptions, 'restUrl' | 'fetch' | 'environment'>>;
   private fetch?: FetchLike;
@@ -280,6 +277,8 @@ export class ChatClient extends EventTarget {
     };
     for (const k in options) if ((options as any)[k] !== undefined) (d as any)[k] = (options as any)[k];
     this.o = d as any;
+    new URL(options.url);
+    if (!this.o.WebSocket) throw new TypeError('mooring: no WebSocket here; pass options.WebSocket');
     this.restUrl = (options.restUrl ?? restBaseFromWsUrl(options.url)).replace(/\/$/, '');
     const f = options.fetch === undefined ? globalThis.fetch : options.fetch;
     this.fetch = f ? (u, i) => f(u, i) : undefined;
@@ -293,9 +292,24 @@ export class ChatClient extends EventTarget {
     this.start('connecting');
   }
 
+  /** The connection status; see {@link ConnectionStatus}. A `status` event announces every change. */
+  get status(): ConnectionStatus {
+    return this.st;
+  }
+
+  /** The last `welcome`: model and heartbeat values (undefined before the first). */
+  get welcome(): WelcomeFrame | undefined {
+    return this.wel;
+  }
+
   /** The model behind the service, from the last `welcome`. */
   get model(): ModelInfo | undefined {
-    return this.welcome?.model;
+    return this.wel?.model;
+  }
+
+  /** True after `close()`. */
+  get closed(): boolean {
+    return this.done;
   }
 
   /** The completions not ended yet, oldest first. */
@@ -365,13 +379,13 @@ export class ChatClient extends EventTarget {
    * Use `reconnect()` to start again instead.
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.done) return;
+    this.done = true;
+    for (const j of [...this.jobs])
+      this.end(j, 'failed', { code: 'client_closed', message: 'the client was closed; the service keeps the answer', retryable: true });
     this.drop(1000);
     this.stopTimers();
     this.unsubscribe.forEach((u) => u());
-    for (const j of [...this.jobs])
-      this.end(j, 'failed', { code: 'client_closed', message: 'the client was closed; the service keeps the answer', retryable: true });
     this.setStatus({ state: 'disconnected', reason: 'closed' });
   }
 
@@ -386,7 +400,7 @@ export class ChatClient extends EventTarget {
   }
 
   private setStatus(s: ConnectionStatus): void {
-    this.status = s;
+    this.st = s;
     this.o.logger.debug('mooring: ' + s.state, s);
     this.dispatchEvent(new CustomEvent('status', { detail: s }));
   }
@@ -412,10 +426,10 @@ export class ChatClient extends EventTarget {
     }
     if (g != this.gen) return;
     this.tok = token;
-    const u = new URL(this.o.url);
-    u.searchParams.set('token', token);
     let welcomed = false;
     try {
+      const u = new URL(this.o.url);
+      u.searchParams.set('token', token);
       const ws = (this.ws = new this.o.WebSocket(u.href));
       ws.onerror = () => {};
       ws.onmessage = (e) => {
@@ -567,7 +581,7 @@ export class ChatClient extends EventTarget {
     const j = id ? this.jobs.find((x) => x.c.clientMessageId == id || x.c.completionId == id) : undefined;
     switch (f.type) {
       case 'welcome':
-        this.welcome = f;
+        this.wel = f;
         this.hbTimeout = f.heartbeatTimeoutMs || this.o.heartbeatTimeoutMs;
         this.pingEvery = f.heartbeatIntervalMs || this.o.pingIntervalMs;
         this.connectedAt = this.lastPingAt = t;
