@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+
+import { ChatModel, storedStatus } from '../chat-model';
+import { FakeClient, fakeApi } from './fake-client';
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(routes: Record<string, unknown> = { 'GET conversations': [] }) {
+  const client = new FakeClient();
+  const calls: string[] = [];
+  const model = new ChatModel();
+  model.connect({ client, api: fakeApi(routes, calls) });
+  return { client, model, calls };
+}
+
+describe('ChatModel', () => {
+  it('follows the client status and the model from the welcome', () => {
+    const { client, model } = setup();
+    expect(model.status.state).toBe('connecting');
+    client.setStatus({ state: 'connected' }, { provider: 'demo', name: 'demo', demo: true });
+    expect(model.status.state).toBe('connected');
+    expect(model.modelInfo?.demo).toBe(true);
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 123 });
+    expect(model.status).toEqual({ state: 'disconnected', attempt: 1, retryAt: 123 });
+  });
+
+  it('sends a question with its context and mode, and mirrors the answer', async () => {
+    const { client, model } = setup();
+    model.ask('Why?', { mode: 'debug', context: { notebookPath: 'a.ipynb' } });
+    expect(client.sent).toHaveLength(1);
+    expect(client.sent[0].options).toMatchObject({ mode: 'debug', context: { notebookPath: 'a.ipynb' }, conversationId: undefined });
+    client.sent[0].update({ status: 'streaming', text: 'Because', conversationId: 'c9', completionId: 'k1' });
+    const answer = model.entries[1];
+    expect(answer).toMatchObject({ kind: 'answer', status: 'streaming', text: 'Because', completionId: 'k1' });
+    expect(model.activeConversationId).toBe('c9');
+    model.ask('And then?');
+    expect(client.sent[1].options).toMatchObject({ conversationId: 'c9' });
+  });
+
+  it('stops a running answer through its completion', () => {
+    const { client, model } = setup();
+    model.ask('Long one');
+    model.stop(model.entries[1].id);
+    expect(client.sent[0].cancelled).toBe(1);
+  });
+
+  it('resends the question on retry', async () => {
+    const { client, model } = setup();
+    model.ask('Flaky?', { mode: 'explain' });
+    client.sent[0].update({ status: 'failed', error: { code: 'model_error', message: 'boom' } });
+    await flush();
+    model.retry(model.entries[1].id);
+    expect(client.sent).toHaveLength(2);
+    expect(client.sent[1].question).toBe('Flaky?');
+    expect(client.sent[1].options).toMatchObject({ mode: 'explain' });
+    expect(model.entries.map((e) => e.kind)).toEqual(['user', 'answer', 'user', 'answer']);
+  });
+
+  it('holds questions asked before a connection and sends them once connected', () => {
+    const model = new ChatModel();
+    model.ask('early');
+    expect(model.entries[1]).toMatchObject({ status: 'waiting' });
+    const client = new FakeClient();
+    model.connect({ client, api: fakeApi({}) });
+    expect(client.sent.map((c) => c.question)).toEqual(['early']);
+  });
+
+  it('retry now asks the client to reconnect', () => {
+    const { client, model } = setup();
+    model.reconnect();
+    expect(client.reconnects).toBe(1);
+  });
+
+  it('loads conversations once connected', async () => {
+    const { client, model, calls } = setup({ 'GET conversations': [{ id: 'c1', title: 'One', createdAt: '', updatedAt: '' }] });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(calls).toContain('GET conversations');
+    expect(model.conversations.map((c) => c.id)).toEqual(['c1']);
+  });
+
+  it('opens a stored conversation and resumes an answer still running', async () => {
+    const { client, model } = setup({
+      'GET conversations/c1': {
+        id: 'c1',
+        title: 'One',
+        messages: [
+          { id: 'm1', role: 'user', text: 'Q1', createdAt: '' },
+          { id: 'm2', role: 'assistant', text: 'A1', createdAt: '', completion: { id: 'k1', status: 'completed', lastSeq: 3 } },
+          { id: 'm3', role: 'user', text: 'Q2', createdAt: '' },
+          { id: 'm4', role: 'assistant', text: 'A2 so f', createdAt: '', completion: { id: 'k2', status: 'running', lastSeq: 2 } },
+          { id: 'm5', role: 'user', text: 'Q3', createdAt: '' },
+          { id: 'm6', role: 'assistant', text: 'half', createdAt: '', completion: { id: 'k3', status: 'interrupted', lastSeq: 1 } }
+        ]
+      }
+    });
+    await model.openConversation('c1');
+    await flush();
+    expect(model.activeConversationId).toBe('c1');
+    expect(model.entries.map((e) => (e.kind === 'answer' ? e.status : 'user'))).toEqual([
+      'user',
+      'done',
+      'user',
+      'streaming',
+      'user',
+      'interrupted'
+    ]);
+    expect(client.resumed.map((r) => r.id)).toEqual(['k2']);
+    const last = model.entries[5];
+    expect(last.kind === 'answer' && last.question?.text).toBe('Q3');
+  });
+
+  it('deletes a conversation and leaves it when it was open', async () => {
+    const { model, calls } = setup({ 'GET conversations': [], 'DELETE conversations/c1': null, 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    await model.openConversation('c1');
+    await model.deleteConversation('c1');
+    expect(calls).toContain('DELETE conversations/c1');
+    expect(model.activeConversationId).toBeUndefined();
+  });
+
+  it('closes the old client when connecting anew', () => {
+    const { client, model } = setup();
+    model.connect({ client: new FakeClient(), api: fakeApi({}) });
+    expect(client.closed).toBe(true);
+  });
+
+  it('maps stored statuses', () => {
+    expect(storedStatus('completed')).toBe('done');
+    expect(storedStatus('interrupted')).toBe('interrupted');
+    expect(storedStatus('running')).toBe('running');
+  });
+});

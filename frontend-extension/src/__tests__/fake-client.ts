@@ -1,0 +1,88 @@
+import type { ChatClientLike, CompletionLike, CompletionStatus, ConnectionStatus, ErrorInfo, ModelInfo } from '../chat-model';
+import { ConversationsApi } from '../rest-api';
+
+/** A completion the test drives by hand. */
+export class FakeCompletion extends EventTarget implements CompletionLike {
+  status: CompletionStatus = 'waiting';
+  text = '';
+  conversationId?: string;
+  completionId?: string;
+  error?: ErrorInfo;
+  retryAt?: number;
+  cancelled = 0;
+  private _end!: (s: CompletionStatus) => void;
+  readonly finished = new Promise<CompletionStatus>((r) => (this._end = r));
+
+  constructor(
+    readonly question: string,
+    readonly options: Record<string, unknown>
+  ) {
+    super();
+  }
+
+  update(patch: Partial<Pick<FakeCompletion, 'status' | 'text' | 'conversationId' | 'completionId' | 'error' | 'retryAt'>>): void {
+    Object.assign(this, patch);
+    this.dispatchEvent(new CustomEvent('update', { detail: this }));
+    if (['done', 'cancelled', 'failed', 'interrupted'].includes(this.status)) {
+      this._end(this.status);
+    }
+  }
+
+  cancel(): void {
+    this.cancelled++;
+  }
+}
+
+/** A chat client the test drives by hand. */
+export class FakeClient extends EventTarget implements ChatClientLike {
+  status: ConnectionStatus = { state: 'connecting' };
+  model?: ModelInfo;
+  sent: FakeCompletion[] = [];
+  resumed: Array<{ id: string; options: unknown }> = [];
+  reconnects = 0;
+  closed = false;
+
+  send(text: string, options: Record<string, unknown> = {}): FakeCompletion {
+    const c = new FakeCompletion(text, options);
+    this.sent.push(c);
+    return c;
+  }
+
+  resume(id: string, options: Record<string, unknown> = {}): FakeCompletion {
+    this.resumed.push({ id, options });
+    const c = new FakeCompletion('', options);
+    c.completionId = id;
+    c.status = 'streaming';
+    return c;
+  }
+
+  reconnect(): void {
+    this.reconnects++;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  setStatus(status: ConnectionStatus, model?: ModelInfo): void {
+    this.status = status;
+    if (model) {
+      this.model = model;
+      this.dispatchEvent(new CustomEvent('welcome', { detail: { model } }));
+    }
+    this.dispatchEvent(new CustomEvent('status', { detail: status }));
+  }
+}
+
+/** A REST API over canned answers. */
+export function fakeApi(routes: Record<string, unknown>, calls: string[] = []): ConversationsApi {
+  return new ConversationsApi(async (path, init) => {
+    const key = `${init?.method ?? 'GET'} ${path}`;
+    calls.push(key);
+    if (!(key in routes)) {
+      return new Response(JSON.stringify({ code: 'not_found', message: `no ${key}` }), { status: 404 });
+    }
+    const body = routes[key];
+    return body === null ? new Response(null, { status: 204 }) : new Response(JSON.stringify(body), { status: 200 });
+  });
+}
