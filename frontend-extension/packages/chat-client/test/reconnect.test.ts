@@ -296,3 +296,40 @@ describe('attempts', () => {
     expect(c.status.attempt).toBe(1);
   });
 });
+
+describe('construction and environment', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('throws at once for a URL that is not one, or where no WebSocket exists', () => {
+    expect(() => make({ url: 'not a url' })).toThrow(TypeError);
+    client = undefined;
+    vi.stubGlobal('WebSocket', undefined);
+    expect(() => new ChatClient({ url: URL_, token: 't', environment: null })).toThrow(/no WebSocket/);
+  });
+
+  it('by default listens to window online and document visibilitychange, and close() removes both', async () => {
+    const win = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
+    vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
+    vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
+    vi.stubGlobal('document', doc);
+    const c = make({ environment: undefined, random: () => 0.99 });
+    await failAttempt();
+    expect(c.status.state).toBe('disconnected');
+    doc.dispatchEvent(new Event('visibilitychange')); // hidden: nothing
+    expect(c.status.state).toBe('disconnected');
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(c.status.state).toBe('reconnecting');
+    await failAttempt();
+    win.dispatchEvent(new Event('online'));
+    expect(c.status.state).toBe('reconnecting');
+    await failAttempt();
+    c.close();
+    win.dispatchEvent(new Event('online'));
+    doc.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(3);
+    expect(c.status).toEqual({ state: 'disconnected', reason: 'closed' });
+  });
+});
