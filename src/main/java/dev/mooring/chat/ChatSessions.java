@@ -10,6 +10,7 @@ import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.ConversationService;
 import dev.mooring.metrics.ChatMetrics;
 import dev.mooring.model.ChatModelGateway;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.Priority;
@@ -220,8 +221,20 @@ public class ChatSessions {
         }
     }
 
-    /** Runs before the rest of shutdown: running completions end interrupted, then every socket closes with 1001. */
-    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+    /**
+     * Runs first in shutdown (the pre-shutdown phase, before the HTTP server closes its sockets): running completions
+     * end interrupted, then every socket closes with 1001.
+     */
+    void onShutdownStarts(@Observes ShutdownDelayInitiatedEvent event) {
+        stop();
+    }
+
+    /** The same, where no pre-shutdown phase ran (tests, dev mode). */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        stop();
+    }
+
+    private void stop() {
         sweeper.shutdownNow();
         completions.stop();
         for (ChatSession session : sessions.values()) {

@@ -140,11 +140,11 @@ public class CompletionService {
         StoredCompletion stored = store.find(id).orElseThrow(() -> unknown(id));
         if (run != null && run.running()) {
             return new ConversationViews.CompletionView(id, stored.conversationId(), CompletionStatus.RUNNING.wire(),
-                    run.lastSeq(), run.text(), null);
+                    run.lastSeq(), run.text(), stored.lastSeq(), null);
         }
         stored = settle(stored);
         return new ConversationViews.CompletionView(id, stored.conversationId(), stored.status().wire(),
-                stored.lastSeq(), stored.text(), stored.error());
+                stored.lastSeq(), stored.text(), stored.lastSeq(), stored.error());
     }
 
     /** The stored completion, marked interrupted first if it says running but no live process owns it. */

@@ -30,9 +30,12 @@ public final class ConversationViews {
     public record CompletionRef(UUID id, String status, long lastSeq) {
     }
 
-    /** {@code GET /api/completions/{id}}. */
+    /**
+     * {@code GET /api/completions/{id}}. {@code durableSeq} (an addition to the protocol) is the last seq already in
+     * the database: what survives a crash.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CompletionView(UUID id, UUID conversationId, String status, long lastSeq, String text,
-                                 dev.mooring.chat.ServerFrame.ErrorBody error) {
+                                 long durableSeq, dev.mooring.chat.ServerFrame.ErrorBody error) {
     }
 }

@@ -47,7 +47,7 @@ class RestApiTest {
         String prompt = FakeModelResource.server().lastRequest().body();
         org.junit.jupiter.api.Assertions.assertTrue(prompt.contains("first answer"), "history reaches the model");
         api().get("/api/conversations/" + conversationId).then().statusCode(200)
-                .body("title", equalTo("First question with two lines"))
+                .body("title", equalTo("First question"))
                 .body("messages.role", equalTo(List.of("user", "assistant", "user", "assistant")))
                 .body("messages[1].text", equalTo("first answer"))
                 .body("messages[1].completion.status", equalTo("completed"))

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Builds the chat service, the client and the JupyterLab extension, installs them
+# into a virtual environment and starts JupyterLab with the Mooring panel. The
+# Jupyter server extension then starts the service (java -jar) beside Jupyter.
+#
+# Needs Java 17+, Node 20+, Python 3.9+ (with venv). Environment:
+#   JUPYTER_PORT       port of JupyterLab (default: 8888, or the next free one)
+#   JUPYTER_TOKEN      Jupyter's login token (default: a random one, printed)
+#   MOORING_WORKDIR    folder JupyterLab opens (default: a fresh temporary one)
+#   MOORING_VENV       the virtual environment (default: frontend-extension/.venv)
+#   MOORING_SKIP_BUILD=1  reuse what is built (jar, client, extension)
+#   CHAT_MODEL_PROVIDER, CHAT_MODEL_NAME, CHAT_MODEL_BASE_URL, CHAT_MODEL_API_KEY,
+#   CHAT_DEMO_TOKENS_PER_SECOND, ...: passed to the service (default: the offline demo model)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EXT="$ROOT/frontend-extension"
+VENV="${MOORING_VENV:-$EXT/.venv}"
+PYTHON="${PYTHON:-python3}"
+JUPYTERLAB_VERSION="4.5.11"
+
+say() { printf '\033[1m[mooring]\033[0m %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+command -v java >/dev/null || die "java not found: install Java 17 (apt-get install openjdk-17-jre-headless)"
+command -v node >/dev/null || die "node not found: install Node.js 20"
+command -v npm >/dev/null || die "npm not found: install npm"
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
+
+if [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
+  say "building the chat service (./mvnw package)…"
+  (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+fi
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+[[ -f "$JAR" ]] || die "the service jar is missing: $JAR"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  say "creating the virtual environment $VENV…"
+  if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+      say "installing python3-venv…"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      rm -rf "$VENV"
+      "$PYTHON" -m venv "$VENV"
+    else
+      die "could not create a virtual environment: install python3-venv"
+    fi
+  fi
+fi
+PIP=("$VENV/bin/python" -m pip)
+if ! "$VENV/bin/python" -c "import jupyterlab, hatchling, hatch_jupyter_builder, editables" 2>/dev/null \
+  || [[ "$("$VENV/bin/python" -c 'import jupyterlab; print(jupyterlab.__version__)')" != "$JUPYTERLAB_VERSION" ]]; then
+  say "installing JupyterLab $JUPYTERLAB_VERSION and the build tools…"
+  "${PIP[@]}" install -q --upgrade pip
+  "${PIP[@]}" install -q "jupyterlab==$JUPYTERLAB_VERSION" "hatchling>=1.21" "hatch-jupyter-builder>=0.9" "editables>=0.5"
+fi
+export PATH="$VENV/bin:$PATH"
+
+if [[ "${MOORING_SKIP_BUILD:-0}" != 1 || ! -f "$EXT/mooring_jupyterlab/labextension/package.json" ]]; then
+  say "installing node packages…"
+  (cd "$EXT" && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+  say "building the client and the extension (jupyter labextension build)…"
+  (cd "$EXT" && npm run --silent build:prod)
+fi
+
+say "installing the mooring_jupyterlab package…"
+"${PIP[@]}" install -q --no-build-isolation -e "$EXT"
+jupyter labextension develop --overwrite "$EXT" >/dev/null
+jupyter server extension list 2>&1 | grep -q "mooring_jupyterlab.*enabled" || die "the server extension is not enabled"
+
+WORKDIR="${MOORING_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/mooring-lab.XXXXXX")}"
+mkdir -p "$WORKDIR"
+if [[ ! -f "$WORKDIR/example.ipynb" ]]; then
+  "$VENV/bin/python" - "$WORKDIR/example.ipynb" <<'PY'
+import json, sys
+
+def code(source, outputs=(), count=None):
+    return {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": list(outputs), "source": source}
+
+traceback = [
+    "\u001b[0;31m---------------------------------------------------------------------------\u001b[0m",
+    "\u001b[0;31mZeroDivisionError\u001b[0m                         Traceback (most recent call last)",
+    "Cell \u001b[0;32mIn[2], line 5\u001b[0m\n\u001b[1;32m      2\u001b[0m \u001b[38;5;28;01mreturn\u001b[39;00m \u001b[38;5;28msum\u001b[39m(values) \u001b[38;5;241m/\u001b[39m \u001b[38;5;28mlen\u001b[39m(values)\n\u001b[0;32m----> 5\u001b[0m \u001b[43mmean\u001b[49m\u001b[43m(\u001b[49m\u001b[43mreadings\u001b[49m\u001b[43m)\u001b[49m",
+    "\u001b[0;31mZeroDivisionError\u001b[0m: division by zero",
+]
+nb = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    },
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Mooring example\n\nOpen the Mooring panel on the right. Right-click the second code cell and choose **Fix this error**, or select a cell and choose **Explain this cell**."},
+        code("import math\n\nvalues = [1, 4, 9, 16]\nroots = [math.sqrt(v) for v in values]\nroots", [
+            {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "[1.0, 2.0, 3.0, 4.0]"}},
+        ], 1),
+        code("def mean(values):\n    return sum(values) / len(values)\n\nreadings = [r for r in [] if r > 0]\nmean(readings)", [
+            {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": traceback},
+        ], 2),
+    ],
+}
+for cell in nb["cells"]:
+    cell["id"] = f"cell-{nb['cells'].index(cell)}"
+with open(sys.argv[1], "w") as fh:
+    json.dump(nb, fh, indent=1)
+PY
+fi
+
+if [[ -z "${JUPYTER_PORT:-}" ]]; then
+  JUPYTER_PORT="$("$VENV/bin/python" - <<'PY'
+import socket
+for port in range(8888, 8988):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(port)
+        break
+PY
+)"
+fi
+JUPYTER_TOKEN="${JUPYTER_TOKEN:-$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(24))')}"
+export MOORING_SERVICE_JAR="$JAR"
+
+URL="http://127.0.0.1:$JUPYTER_PORT/lab/tree/example.ipynb?token=$JUPYTER_TOKEN"
+say "working directory: $WORKDIR"
+say "model: ${CHAT_MODEL_PROVIDER:-demo (offline; set CHAT_MODEL_PROVIDER for a real model)}"
+say "JupyterLab starts now; the chat service starts beside it (its output is in this log)."
+say "open: $URL"
+echo "$URL"
+
+cd "$WORKDIR"
+exec env JUPYTER_TOKEN="$JUPYTER_TOKEN" jupyter lab \
+  --allow-root --no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT" \
+  --ServerApp.port_retries=0 --ServerApp.root_dir="$WORKDIR" "$@"

@@ -1,0 +1,120 @@
+package dev.mooring.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) in a process of its own, on a data folder that
+ * survives its restarts. Database settings given to the test JVM ({@code quarkus.datasource.*}) are passed on, so the
+ * same test runs on H2 and on PostgreSQL.
+ */
+public final class ServiceProcess {
+
+    public static final String TOKEN = "it-token";
+
+    private final Path dataDir;
+    private final String modelUrl;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Process process;
+
+    public ServiceProcess(Path dataDir, String modelUrl) throws IOException {
+        this.dataDir = dataDir;
+        this.modelUrl = modelUrl;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Starts the service and waits until it is ready. */
+    public void start() {
+        String jar = System.getProperty("mooring.jar", "target/quarkus-app/quarkus-run.jar");
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("CHAT_TOKEN", TOKEN);
+        env.put("CHAT_DATA_DIR", dataDir.toString());
+        env.put("CHAT_NODE_NAME", "restart-test");
+        env.put("CHAT_MODEL_PROVIDER", "openai");
+        env.put("CHAT_MODEL_BASE_URL", modelUrl);
+        env.put("CHAT_MODEL_API_KEY", "sk-test");
+        for (String key : List.of("quarkus.datasource.jdbc.url", "quarkus.datasource.username",
+                "quarkus.datasource.password")) {
+            String value = System.getProperty(key);
+            if (value != null && !value.isBlank()) {
+                env.put(key.toUpperCase().replace('.', '_').replace('-', '_'), value);
+            }
+        }
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + jar, e);
+        }
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + "; see " + dataDir);
+            }
+            return get("/q/health/ready").statusCode() == 200;
+        });
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SIGTERM: a graceful stop. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** {@code GET /api/completions/{id}} as JSON. */
+    public JsonNode completion(String id) {
+        try {
+            return WsClient.JSON.readTree(get("/api/completions/" + id).body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
