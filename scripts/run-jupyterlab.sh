@@ -64,9 +64,14 @@ if [[ "${MOORING_SKIP_BUILD:-0}" != 1 || ! -f "$EXT/mooring_jupyterlab/labextens
 fi
 
 say "installing the mooring_jupyterlab package…"
+# A previous `labextension develop` left a symlink into the source tree: installing
+# the wheel's shared data through it would write into mooring_jupyterlab/labextension.
+LINK="$VENV/share/jupyter/labextensions/mooring-jupyterlab"
+if [[ -L "$LINK" ]]; then rm -f "$LINK"; fi
+rm -f "$EXT/mooring_jupyterlab/labextension/install.json"
 "${PIP[@]}" install -q --no-build-isolation -e "$EXT"
 jupyter labextension develop --overwrite "$EXT" >/dev/null
-jupyter server extension list 2>&1 | grep -q "mooring_jupyterlab.*enabled" || die "the server extension is not enabled"
+jupyter server extension list 2>&1 | sed "s/\x1b\[[0-9;]*m//g" | grep "mooring_jupyterlab enabled" >/dev/null || die "the server extension is not enabled"
 
 WORKDIR="${MOORING_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/mooring-lab.XXXXXX")}"
 mkdir -p "$WORKDIR"
