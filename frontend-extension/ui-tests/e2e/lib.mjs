@@ -7,6 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
+import { MooringPage, selectors } from '../mooring-page.mjs';
+
 export const env = {
   labUrl: need('E2E_LAB_URL'), // http://127.0.0.1:PORT/ (ends with /)
   labToken: need('E2E_LAB_TOKEN'),
@@ -152,9 +154,9 @@ export async function launchBrowser() {
  * `window.__mooring` is the extension's IMooringChat (its model), found through the
  * app exposed by `LabApp.expose_app_in_browser`.
  */
-export class Lab {
+export class Lab extends MooringPage {
   constructor(page) {
-    this.page = page;
+    super(page, { baseUrl: env.labUrl, token: env.labToken });
     this.wsFrames = [];
     page.on('websocket', (ws) => {
       if (!ws.url().includes('/api/chat')) return;
@@ -184,7 +186,7 @@ export class Lab {
       window.__mooring = await app.resolveRequiredService(token);
       await app.commands.execute('mooring:open');
     });
-    await this.page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 60000 });
+    await this.page.locator(selectors.cell).first().waitFor({ timeout: 60000 });
     await this.status.waitFor({ timeout: 30000 });
     await this.dismissDialogs();
   }
@@ -199,49 +201,6 @@ export class Lab {
     if (await dialog.count()) {
       await this.page.keyboard.press('Escape');
     }
-  }
-
-  get panel() {
-    return this.page.getByTestId('mooring-panel');
-  }
-  get status() {
-    return this.page.getByTestId('mooring-status');
-  }
-  get answers() {
-    return this.page.getByTestId('mooring-answer');
-  }
-  get lastAnswer() {
-    return this.answers.last();
-  }
-
-  async connectionState() {
-    return this.status.getAttribute('data-state');
-  }
-
-  /** Waits for the status line to be in one of `states`. */
-  async waitForConnection(states, timeout = 30000) {
-    const list = [].concat(states);
-    await this.page.waitForFunction(
-      (list) => list.includes(document.querySelector('[data-testid="mooring-status"]')?.getAttribute('data-state')),
-      list,
-      { timeout, polling: 50 }
-    );
-    return this.connectionState();
-  }
-
-  /** Waits for the last answer's status to be in `statuses`. */
-  async waitForAnswer(statuses, timeout = 30000) {
-    const list = [].concat(statuses);
-    await this.page.waitForFunction(
-      (list) => {
-        const all = document.querySelectorAll('[data-testid="mooring-answer"]');
-        const last = all[all.length - 1];
-        return last && list.includes(last.getAttribute('data-status'));
-      },
-      list,
-      { timeout, polling: 50 }
-    );
-    return this.lastAnswer.getAttribute('data-status');
   }
 
   /** Waits until the last answer shows at least `n` characters of text (model text). */
@@ -269,15 +228,8 @@ export class Lab {
   }
 
   async newConversation() {
-    await this.page.getByTestId('mooring-new-conversation').click();
+    await this.page.locator(selectors.newConversation).click();
     await this.page.getByTestId('mooring-empty').waitFor();
-  }
-
-  /** Types a question into the panel and sends it with the Send button. */
-  async ask(text) {
-    const input = this.page.getByTestId('mooring-input');
-    await input.fill(text);
-    await this.page.getByTestId('mooring-send').click();
   }
 
   async command(id, args = {}) {

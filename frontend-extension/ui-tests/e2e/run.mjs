@@ -55,9 +55,10 @@ async function main() {
         currentSettings = wanted;
         await ctx.lab.reload();
       }
-      await withTimeout(spec.run(ctx), spec.timeout ?? 120000, file);
+      const info = await withTimeout(spec.run(ctx), spec.timeout ?? 120000, file);
       passed++;
       console.log(`ok   ${file}  ${spec.name}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      if (info) console.log(`     ${JSON.stringify(info)}`);
     } catch (err) {
       failed++;
       console.log(`FAIL ${file}  ${spec.name}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);

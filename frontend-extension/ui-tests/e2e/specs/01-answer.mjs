@@ -6,12 +6,12 @@ export default {
   name: 'a question is streamed, rendered as Markdown, with code actions and the demo banner',
   async run({ lab }) {
     const { page } = lab;
-    await lab.waitForConnection('connected');
+    await lab.waitForConnection('connected', { timeout: 30000 });
     await lab.newConversation();
     await lab.startRecording();
     await lab.ask('How do I compute the mean of a list?');
-    await lab.waitForAnswer('streaming', 20000);
-    await lab.waitForAnswer('done', 60000);
+    await lab.waitForAnswer('streaming', { timeout: 20000 });
+    await lab.waitForAnswer('done', { timeout: 60000 });
 
     const seen = (await lab.recorded()).map((r) => r.a).filter(Boolean);
     assert(seen.includes('streaming'), `the answer never showed streaming: ${seen.join(' > ')}`);
