@@ -270,9 +270,9 @@ export class Lab extends MooringPage {
     return this.page.evaluate(() => window.__e2eSeen ?? []);
   }
 
-  async screenshot(name) {
-    fs.mkdirSync(env.screenshots, { recursive: true });
-    const file = path.join(env.screenshots, `e2e-${name}.png`);
+  async screenshot(name, dir = env.screenshots) {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `e2e-${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }

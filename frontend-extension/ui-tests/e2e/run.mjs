@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { Lab, launchBrowser, saveSettings } from './lib.mjs';
+import { env, Lab, launchBrowser, saveSettings } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = (process.env.E2E_ONLY ?? '')
@@ -64,7 +64,7 @@ async function main() {
       console.log(`FAIL ${file}  ${spec.name}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       console.log('     ' + String(err?.stack ?? err).split('\n').join('\n     '));
       try {
-        await ctx.lab.screenshot(`failed-${file.replace(/\.mjs$/, '')}`);
+        console.log(`     screenshot: ${await ctx.lab.screenshot(`failed-${file.replace(/\.mjs$/, '')}`, env.workDir)}`);
       } catch {
         /* the page may be gone */
       }
