@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
+#   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
+#      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
+#   2. the TypeScript client and the JupyterLab panel (Vitest), the Jupyter server extension (pytest),
+#      after building the client and the prebuilt labextension;
+#   3. the end-to-end scenarios in real JupyterLab and Chromium.
+# The last line sums them up as "N passed, M failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LOGS="$(mktemp -d "${TMPDIR:-/tmp}/mooring-test.XXXXXX")"
+failed_stages=()
+say() { printf '\n\033[1m[test]\033[0m %s\n' "$*" >&2; }
+
+stage() {
+  local name="$1"; shift
+  say "$name"
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then
+    return 0
+  fi
+  failed_stages+=("$name")
+  return 1
+}
+
+stage system-deps scripts/install-system-deps.sh || exit 1
+
+stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql'
+# H2 last: it leaves the embedded-database jar in target/ for the product and the browser tests.
+stage service-h2 ./mvnw -B -ntp clean verify
+
+stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
+stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
+stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'
+stage e2e scripts/test-e2e.sh
+
+# Sum the test counts that each runner printed.
+python3 - "$LOGS" <<'PY'
+import re, sys, pathlib
+passed = failed = 0
+for log in sorted(pathlib.Path(sys.argv[1]).glob("*.log")):
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))
+    # Maven: the totals line after each plugin's "Results:" block.
+    for run, fail, err, skip in re.findall(r"^\[\w+\] Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$", text, re.M):
+        passed += int(run) - int(fail) - int(err) - int(skip); failed += int(fail) + int(err)
+    # Vitest: "Tests  64 passed (64)" / "Tests  2 failed | 62 passed (64)"
+    for line in re.findall(r"^\s*Tests\s+(.*)\(\d+\)\s*$", text, re.M):
+        m = re.search(r"(\d+) failed", line); failed += int(m.group(1)) if m else 0
+        m = re.search(r"(\d+) passed", line); passed += int(m.group(1)) if m else 0
+    # pytest: "12 passed, 1 failed in 3.2s"
+    for line in re.findall(r"^=*\s*((?:\d+ \w+,? ?)+) in [\d.]+s", text, re.M):
+        m = re.search(r"(\d+) failed", line); failed += int(m.group(1)) if m else 0
+        m = re.search(r"(\d+) passed", line); passed += int(m.group(1)) if m else 0
+    # The end-to-end runner's own closing line.
+    if log.name == "e2e.log":
+        m = re.findall(r"^(\d+) passed, (\d+) failed\s*$", text, re.M)
+        if m:
+            passed += int(m[-1][0]); failed += int(m[-1][1])
+print(f"{passed} passed, {failed} failed", file=open(pathlib.Path(sys.argv[1]) / "summary", "w"))
+PY
+summary="$(cat "$LOGS/summary")"
+if ((${#failed_stages[@]})); then
+  say "failed stages: ${failed_stages[*]} (logs in $LOGS)"
+  [[ "$summary" == *" 0 failed" ]] && summary="${summary% 0 failed} ${#failed_stages[@]} failed"
+  echo "$summary"
+  exit 1
+fi
+say "all stages passed (logs in $LOGS)"
+echo "$summary"
