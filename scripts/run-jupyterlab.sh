@@ -58,7 +58,11 @@ export PATH="$VENV/bin:$PATH"
 
 if [[ "${MOORING_SKIP_BUILD:-0}" != 1 || ! -f "$EXT/mooring_jupyterlab/labextension/package.json" ]]; then
   say "installing node packages…"
-  (cd "$EXT" && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+  if [[ -d "$EXT/node_modules" ]]; then
+    (cd "$EXT" && npm install --no-audit --no-fund --loglevel=error)
+  else
+    (cd "$EXT" && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+  fi
   say "building the client and the extension (jupyter labextension build)…"
   (cd "$EXT" && npm run --silent build:prod)
 fi
