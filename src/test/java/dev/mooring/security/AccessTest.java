@@ -60,6 +60,20 @@ class AccessTest {
     }
 
     @Test
+    void restAnswersCorsForConfiguredOriginsOnly() {
+        RestAssured.given().header("Origin", "http://notebooks.example:8888")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .options("/api/conversations").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://notebooks.example:8888");
+        RestAssured.given().header("Origin", "http://notebooks.example:8888").queryParam("token", TOKEN)
+                .get("/api/conversations").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://notebooks.example:8888");
+        RestAssured.given().header("Origin", "http://evil.example").queryParam("token", TOKEN)
+                .get("/api/conversations").then().statusCode(403);
+    }
+
+    @Test
     void healthNeedsNoToken() {
         RestAssured.get("/q/health/live").then().statusCode(200);
         RestAssured.get("/q/health/ready").then().statusCode(200);
