@@ -131,6 +131,8 @@ class MooringExtension(ExtensionApp):
                 on_port=lambda port: save_port(data_dir, port),
                 log=self.log,
                 cwd=str(data_dir),
+                lock_path=str(data_dir / "service.lock"),
+                shared_port=lambda: load_port(data_dir),
             )
             atexit.register(self.supervisor.kill_now)
         self.endpoint = ServiceEndpoint(address=self._address, token=lambda: self.service_token, reason=self._reason)
@@ -174,9 +176,8 @@ class MooringExtension(ExtensionApp):
     def _address(self) -> tuple[str, int] | None:
         if self.supervisor is None:
             return (self.service_host, self.service_port) if self.service_port else None
-        if self.supervisor.is_running and self.supervisor.port:
-            return (self.service_host, self.supervisor.port)
-        return None
+        port = self.supervisor.reachable_port
+        return (self.service_host, port) if port else None
 
     def _reason(self) -> str:
         if self.supervisor is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import signal
@@ -88,6 +89,8 @@ class ServiceSupervisor:
         log: logging.Logger | logging.LoggerAdapter | None = None,
         log_prefix: str = "mooring-service",
         cwd: str | None = None,
+        lock_path: str | None = None,
+        shared_port: Callable[[], int | None] | None = None,
     ) -> None:
         self.command = list(command)
         self.env = dict(os.environ if env is None else env)
@@ -101,6 +104,9 @@ class ServiceSupervisor:
         self.log = log or logging.getLogger(__name__)
         self.log_prefix = log_prefix
         self.cwd = cwd
+        self.lock_path = lock_path
+        self.shared_port = shared_port
+        self._lock_fd: int | None = None
         self._status = _State()
         self._process: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
@@ -130,6 +136,13 @@ class ServiceSupervisor:
     @property
     def is_running(self) -> bool:
         return self.state == "running" and self.pid is not None
+
+    @property
+    def reachable_port(self) -> int | None:
+        """The port to talk to: our child's, or the one another supervisor runs (``shared``)."""
+        if self.is_running or self.state == "shared":
+            return self.port
+        return None
 
     def describe(self) -> dict[str, object]:
         """A JSON-able summary (no secrets) for the status route and logs."""
@@ -169,6 +182,7 @@ class ServiceSupervisor:
         await self._terminate()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        self._release_lock()
         await self._set_state("stopped", "")
 
     def kill_now(self) -> None:
@@ -197,10 +211,43 @@ class ServiceSupervisor:
         except asyncio.TimeoutError:
             return False
 
+    def _acquire_lock(self) -> bool:
+        """Own the data folder (one service per folder); False while another process does."""
+        if self.lock_path is None or self._lock_fd is not None:
+            return True
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        os.set_inheritable(fd, False)
+        self._lock_fd = fd
+        return True
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
     async def _supervise(self) -> None:
         assert self._stopping is not None
         failures = 0
         while not self._stopping.is_set():
+            if not self._acquire_lock():
+                # Another Jupyter server of this user runs the service on this data
+                # folder (an embedded database has one owner): use that one, and take
+                # over when it goes away.
+                port = self.shared_port() if self.shared_port else None
+                if self.state != "shared" or port != self.port:
+                    self.log.info("%s: another process runs the service for this data folder (port %s); sharing it", self.log_prefix, port)
+                self.port = port
+                await self._set_state("shared" if port else "unavailable", "" if port else "another process owns the data folder")
+                if await self._sleep_unless_stopping(max(self.backoff.initial, 2.0)):
+                    break
+                continue
             problem = self.preflight() if self.preflight else None
             if problem:
                 failures += 1

@@ -74,6 +74,8 @@ export interface ChatClientLike extends EventTarget {
 export interface Connection {
   client: ChatClientLike;
   api: ConversationsApi;
+  /** Rewords a `failed` reason for where this connection goes (e.g. Jupyter's proxy). */
+  explainFailure?: (reason: string) => string;
 }
 
 export interface Question {
@@ -434,6 +436,9 @@ export class ChatModel implements IDisposable {
       return;
     }
     this._status = { ...detail };
+    if (detail.state === 'failed' && detail.reason && this._conn?.explainFailure) {
+      this._status.reason = this._conn.explainFailure(detail.reason);
+    }
     if (detail.state === 'connected') {
       this._modelInfo = this._conn?.client.model ?? this._modelInfo;
       this._onConnected();

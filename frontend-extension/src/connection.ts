@@ -9,6 +9,8 @@ export interface MooringSettings {
   serviceUrl: string;
   /** That service's token; ignored through Jupyter. */
   token: string;
+  /** Reconnect budget in ms (the client's `retryBudgetMs`); absent: the client's default. */
+  retryBudgetMs?: number;
 }
 
 export const DEFAULT_SETTINGS: MooringSettings = { serviceUrl: '', token: '' };
@@ -38,7 +40,12 @@ const withSlash = (u: string): string => (u.endsWith('/') ? u : u + '/');
 /** Read raw settings (from the registry's composite) into {@link MooringSettings}. */
 export function readSettings(raw: Partial<Record<string, unknown>> | undefined): MooringSettings {
   const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-  return { serviceUrl: str(raw?.serviceUrl), token: str(raw?.token) };
+  const settings: MooringSettings = { serviceUrl: str(raw?.serviceUrl), token: str(raw?.token) };
+  const budget = raw?.retryBudgetMs;
+  if (typeof budget === 'number' && Number.isFinite(budget) && budget > 0) {
+    settings.retryBudgetMs = budget;
+  }
+  return settings;
 }
 
 /** Converts an http(s) service URL to its ws(s) /api/chat URL; leaves ws(s) URLs as they are. */
@@ -70,4 +77,15 @@ export function resolveTarget(settings: MooringSettings, server: JupyterServerIn
     restUrl: withSlash(server.baseUrl) + 'mooring',
     token: ''
   };
+}
+
+/**
+ * Through Jupyter a 401/403 comes from Jupyter's own login (the service token never
+ * leaves the server), so say that rather than blaming the service's token or origin.
+ */
+export function explainProxyFailure(reason: string): string {
+  if (/\b(401|403)\b/.test(reason)) {
+    return 'Jupyter refused this page\'s login (the Jupyter server restarted or the session expired): reload the page, then Retry now';
+  }
+  return reason;
 }

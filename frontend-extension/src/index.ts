@@ -11,7 +11,7 @@ import { ChatClient } from '@mooring/chat-client';
 import mooringSvg from '../style/icons/mooring.svg';
 import { ChatClientLike, ChatMode, ChatModel, Connection } from './chat-model';
 import { ChatPanel } from './chat-panel';
-import { DEFAULT_SETTINGS, MooringSettings, readSettings, resolveTarget } from './connection';
+import { DEFAULT_SETTINGS, explainProxyFailure, MooringSettings, readSettings, resolveTarget } from './connection';
 import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
 import { CellContext, cellContext, explainQuestion, fixErrorQuestion } from './notebook-context';
 import { bearerRequest, ConversationsApi, RequestFn } from './rest-api';
@@ -38,7 +38,8 @@ function makeConnection(settings: MooringSettings): Connection {
     restUrl: target.restUrl,
     // Through Jupyter: Jupyter's own credentials (its token, or none and the cookie);
     // the proxy swaps them for the service token, which the browser never sees.
-    token: target.viaJupyter ? () => server.token : target.token
+    token: target.viaJupyter ? () => server.token : target.token,
+    ...(settings.retryBudgetMs ? { retryBudgetMs: settings.retryBudgetMs } : {})
   });
   const request: RequestFn = target.viaJupyter
     ? (path, init = {}) =>
@@ -48,7 +49,11 @@ function makeConnection(settings: MooringSettings): Connection {
           server
         )
     : bearerRequest(target.restUrl, target.token);
-  return { client: client as unknown as ChatClientLike, api: new ConversationsApi(request) };
+  return {
+    client: client as unknown as ChatClientLike,
+    api: new ConversationsApi(request),
+    explainFailure: target.viaJupyter ? explainProxyFailure : undefined
+  };
 }
 
 const plugin: JupyterFrontEndPlugin<IMooringChat> = {

@@ -226,3 +226,34 @@ async def test_does_not_start_while_the_preflight_fails(log):
         assert sup.runs == []
     finally:
         await sup.stop()
+
+
+async def test_a_second_supervisor_shares_the_running_service_then_takes_over(log, tmp_path):
+    lock = str(tmp_path / "service.lock")
+    port_file = tmp_path / "port"
+    code = "import time; time.sleep(60)"
+
+    def remember(port: int) -> None:
+        port_file.write_text(str(port))
+
+    def remembered() -> int | None:
+        return int(port_file.read_text()) if port_file.exists() else None
+
+    first = ServiceSupervisor([PY, "-c", code], log=log, lock_path=lock, on_port=remember, shared_port=remembered)
+    second = ServiceSupervisor(
+        [PY, "-c", code], log=log, lock_path=lock, on_port=remember, shared_port=remembered,
+        backoff=Backoff(initial=0.1),
+    )
+    await first.start()
+    try:
+        await first.wait_for(lambda s: s.is_running, timeout=10)
+        await second.start()
+        await second.wait_for(lambda s: s.state == "shared", timeout=10)
+        assert second.reachable_port == first.port
+        assert second.runs == []
+        await first.stop()
+        await second.wait_for(lambda s: s.is_running, timeout=20)
+        assert len(second.runs) == 1
+    finally:
+        await first.stop()
+        await second.stop()

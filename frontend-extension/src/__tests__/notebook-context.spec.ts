@@ -65,3 +65,11 @@ describe('connection target', () => {
     expect(normaliseServiceUrl('ws://localhost:8765/api/chat')).toBe('ws://localhost:8765/api/chat');
   });
 });
+
+describe('proxy failure reasons', () => {
+  it('blames Jupyter login, not the service token, for a 401/403 through the proxy', async () => {
+    const { explainProxyFailure } = await import('../connection');
+    expect(explainProxyFailure('the service refused this origin (HTTP 403)')).toContain('Jupyter refused');
+    expect(explainProxyFailure('retry budget spent')).toBe('retry budget spent');
+  });
+});
