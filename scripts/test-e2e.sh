@@ -14,6 +14,8 @@
 #   E2E_REBUILD=1       rebuild the jar and the extension even when present
 #   E2E_KEEP=1          keep the temporary folder (logs) afterwards
 #   E2E_SCREENSHOTS     where screenshots go (default docs/images; files e2e-*.png)
+#   E2E_SERVICE_APP     a packaged quarkus-app folder to test instead of target/quarkus-app
+#                       (the default H2 build; a -Ppostgresql build cannot start here)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,7 +78,7 @@ WORK="$TMP/lab"
 DATA="$TMP/data"
 mkdir -p "$WORK" "$DATA"
 # The jar is copied so that a rebuild elsewhere (mvn clean) cannot pull it away mid-run.
-cp -r "$ROOT/target/quarkus-app" "$TMP/service"
+cp -r "${E2E_SERVICE_APP:-$ROOT/target/quarkus-app}" "$TMP/service"
 SERVICE_JAR="$TMP/service/quarkus-run.jar"
 
 LAB_PID=""
