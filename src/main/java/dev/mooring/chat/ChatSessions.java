@@ -10,6 +10,7 @@ import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.ConversationService;
 import dev.mooring.metrics.ChatMetrics;
 import dev.mooring.model.ChatModelGateway;
+import dev.mooring.model.ModelInfo;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -45,7 +46,7 @@ public class ChatSessions {
     private final LiveCompletions live;
     private final ChatMetrics metrics;
     private final ChatConfig config;
-    private final String welcomeTail;
+    private final ModelInfo modelInfo;
     private final long intervalMs;
     private final long timeoutMs;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,9 +65,7 @@ public class ChatSessions {
         this.config = config;
         this.intervalMs = config.heartbeat().interval().toMillis();
         this.timeoutMs = config.heartbeat().timeout().toMillis();
-        // Everything of the welcome frame but the connection id, encoded once.
-        String full = codec.encode(new ServerFrame.Welcome(1, "\u0000", intervalMs, timeoutMs, model.info()));
-        this.welcomeTail = full;
+        this.modelInfo = model.info();
         long period = Math.max(20, Math.min(1000, Math.min(intervalMs, timeoutMs) / 4));
         sweeper.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
@@ -78,7 +77,7 @@ public class ChatSessions {
                 this::unsubscribe);
         sessions.put(session.id, session);
         metrics.connectionOpened();
-        session.send(welcomeTail.replace("\u0000", session.id));
+        send(session, new ServerFrame.Welcome(1, session.id, intervalMs, timeoutMs, modelInfo));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }

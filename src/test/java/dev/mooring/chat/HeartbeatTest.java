@@ -38,6 +38,9 @@ class HeartbeatTest {
         try (WsClient client = WsClient.connect(base.toString(), TOKEN).answeringPings()) {
             JsonNode welcome = client.await("welcome");
             assertEquals(1, welcome.path("protocol").asInt());
+            assertEquals(true, welcome.path("connectionId").asText().length() > 8, welcome.toString());
+            assertEquals("openai", welcome.path("model").path("provider").asText());
+            assertEquals(false, welcome.path("model").path("demo").asBoolean());
             assertEquals(200, welcome.path("heartbeatIntervalMs").asLong());
             assertEquals(900, welcome.path("heartbeatTimeoutMs").asLong());
             long first = client.await("ping").path("t").asLong();
