@@ -203,8 +203,14 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
             if (halted) {
                 return;
             }
-            ModelError error = errors.classify(failure);
-            LOG.warnf(failure, "Model call failed: %s", error.message());
+            ModelError error = errors.known(failure);
+            if (error != null) {
+                LOG.warnf("Model call failed: %s", error.message());
+                LOG.debug("Model call failure", failure);
+            } else {
+                error = errors.unexpected(failure);
+                LOG.warn("Model call failed unexpectedly", failure);
+            }
             end(error, true);
         }
 

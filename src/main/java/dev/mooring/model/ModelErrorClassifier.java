@@ -21,8 +21,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.IdentityHashMap;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -61,7 +61,14 @@ public final class ModelErrorClassifier {
                 + "or raise CHAT_MODEL_TIMEOUT for slow models.", true);
     }
 
+    /** The error for any failure: a known one, or an unexpected one that points to the service log. */
     public ModelError classify(Throwable failure) {
+        ModelError known = known(failure);
+        return known != null ? known : unexpected(failure);
+    }
+
+    /** The error for a failure of a known kind (HTTP status, time-out, unreachable server, broken stream), or null. */
+    public ModelError known(Throwable failure) {
         Integer status = null;
         String providerMessage = null;
         boolean timedOut = false;
@@ -84,6 +91,9 @@ public final class ModelErrorClassifier {
                 streamedError = anthropic.getMessage();
             } else if (t instanceof OllamaStreamingException) {
                 streamedError = t.getMessage();
+            } else if (streamedError == null && !(t instanceof HttpException)) {
+                // an error event inside an OpenAI stream arrives as an exception whose message is the event's JSON
+                streamedError = providerMessage(t.getMessage());
             }
             if (t instanceof HttpConnectTimeoutException) {
                 connectTimedOut = true;
@@ -125,6 +135,11 @@ public final class ModelErrorClassifier {
             return new ModelError("The model's stream stopped before the answer was complete: the connection to "
                     + baseUrl + " broke. Try again.", true);
         }
+        return null;
+    }
+
+    /** A failure of no known kind: says which, and that the service log has the details. */
+    public ModelError unexpected(Throwable failure) {
         String detail = shorten(failure.getMessage());
         return new ModelError("The model call failed unexpectedly (" + failure.getClass().getSimpleName()
                 + (detail == null ? "" : ": " + detail) + "). See the service log.", false);

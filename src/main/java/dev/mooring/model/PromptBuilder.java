@@ -46,6 +46,7 @@ public final class PromptBuilder {
     static final String CONTEXT_END = "</notebook-context>";
 
     private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+    private static final Pattern LEADING_BLANK_LINES = Pattern.compile("^(?:[ \\t\\f\\r]*\\n)+");
     private static final int MAX_PREVIEW_CHARS = 300;
     /** How far a cut point may move to land on a line boundary. */
     private static final int LINE_SNAP_CHARS = 120;
@@ -181,8 +182,8 @@ public final class PromptBuilder {
         NotebookContext.ActiveCell cell = context.activeCell();
         String[] parts = {
             cell == null ? "" : nonNull(cell.source()),
-            cell == null ? "" : stripAnsi(renderOutputs(cell.outputs())).strip(),
-            cell == null ? "" : stripAnsi(nonNull(cell.error())).strip(),
+            cell == null ? "" : trimBlankLines(stripAnsi(renderOutputs(cell.outputs()))),
+            cell == null ? "" : trimBlankLines(stripAnsi(nonNull(cell.error()))),
             nonNull(context.selection()),
             renderVariables(context.variables()),
         };
@@ -361,6 +362,11 @@ public final class PromptBuilder {
             lines.append('\n');
         }
         return lines.toString().strip();
+    }
+
+    /** Drops blank lines at both ends, keeping the indentation of the first kept line. */
+    private static String trimBlankLines(String text) {
+        return LEADING_BLANK_LINES.matcher(text).replaceFirst("").stripTrailing();
     }
 
     private static String stripAnsi(String text) {

@@ -340,7 +340,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return new Reply(Kind.HANG, List.of(), 0, null);
         }
 
-        /** Each delta waits for a {@link #release} by the test; the end of the stream follows the last delta. */
+        /**
+         * Each delta waits for a {@link #release} by the test; the normal end of the stream follows the last delta,
+         * while a {@linkplain #cutAfter cut} or {@linkplain #endEarlyAfter early end} takes a release of its own.
+         */
         public Reply gated() {
             this.gated = true;
             return this;
@@ -495,15 +498,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
             out.flush();
             writeEvent(out, chunk("{\"role\":\"assistant\",\"content\":\"\"}", null));
             for (int i = 0; i < deltas.size(); i++) {
+                // a gated reply's cut or early end also waits for a release, so a test can time it
+                if (!awaitTurn(serverClosed)) {
+                    return;
+                }
                 if (i == cutAfter) {
                     socket.close();
                     return;
                 }
                 if (i == endEarlyAfter) {
                     endBody(out);
-                    return;
-                }
-                if (!awaitTurn(serverClosed)) {
                     return;
                 }
                 writeEvent(out, chunk("{\"content\":" + quote(deltas.get(i)) + "}", null));

@@ -1,0 +1,38 @@
+package dev.mooring.model;
+
+import dev.mooring.config.ChatConfig;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Plain values for the configuration groups the model layer reads. */
+final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    record Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
+            Duration timeout, int maxTokens) implements ChatConfig.Model {
+    }
+
+    record Demo(double tokensPerSecond, int replyTokens) implements ChatConfig.Demo {
+    }
+
+    static Model openAi(String baseUrl, Duration timeout) {
+        return new Model(Optional.of("openai"), Optional.of("gpt-fake"), Optional.of(baseUrl), Optional.empty(),
+                timeout, 256);
+    }
+
+    static Model provider(String provider) {
+        return new Model(Optional.ofNullable(provider), Optional.empty(), Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(60), 256);
+    }
+
+    static Demo demo(double tokensPerSecond, int replyTokens) {
+        return new Demo(tokensPerSecond, replyTokens);
+    }
+
+    static PromptBuilder prompts() {
+        return new PromptBuilder(24_000, 12_000);
+    }
+}
