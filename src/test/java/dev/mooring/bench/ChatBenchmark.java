@@ -1,0 +1,120 @@
+package dev.mooring.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mooring.testing.WsClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Measures a running service (demo model, as fast as it goes): chunks delivered per second with durable progress on,
+ * and the time a resume takes to deliver a 1,000-chunk backlog, from memory and from the database. Run by
+ * {@code scripts/bench.sh}, which starts the service; writes Markdown to the file named by the third argument.
+ */
+public final class ChatBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String token = args[1];
+        Path out = Path.of(args[2]);
+        int clients = Integer.parseInt(System.getProperty("bench.clients", "40"));
+        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
+        int resumes = Integer.parseInt(System.getProperty("bench.resumes", "200"));
+        StringBuilder report = new StringBuilder();
+        report.append("| measure | value |\n| --- | --- |\n");
+
+        // Warm-up, then throughput: every client asks, all answers stream at once.
+        throughput(base, token, 8, 1);
+        long chunks = 0;
+        long start = System.nanoTime();
+        List<String> completed = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            Result result = throughput(base, token, clients, 1);
+            chunks += result.chunks;
+            completed.addAll(result.completionIds);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        row(report, "concurrent answers", clients + " (x" + rounds + " rounds)");
+        row(report, "chunks delivered", String.valueOf(chunks));
+        row(report, "chunks per second (durable progress on)", String.format(Locale.ROOT, "%.0f", chunks / seconds));
+
+        // Resume with a 1,000-chunk backlog, served from memory (recently finished answers).
+        double[] memory = resumeTimes(base, token, completed, resumes);
+        row(report, "resume of 1,000 chunks from memory, p50 / p99 (ms)", percentiles(memory));
+        System.out.println("waiting for the memory log to expire (CHAT_COMPLETIONS_RETAIN_AFTER_END)…");
+        Thread.sleep(Long.getLong("bench.retainMillis", 2500));
+        double[] stored = resumeTimes(base, token, completed, resumes);
+        row(report, "resume of 1,000 chunks from the database, p50 / p99 (ms)", percentiles(stored));
+        Files.writeString(out, report.toString());
+        System.out.print(report);
+    }
+
+    private record Result(long chunks, List<String> completionIds) {
+    }
+
+    private static Result throughput(String base, String token, int clients, int perClient) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<String>>> futures = new ArrayList<>();
+            long[] counts = new long[clients];
+            for (int c = 0; c < clients; c++) {
+                int index = c;
+                futures.add(pool.submit(() -> {
+                    List<String> ids = new ArrayList<>();
+                    try (WsClient client = WsClient.connect(base, token).answeringPings()) {
+                        for (int i = 0; i < perClient; i++) {
+                            client.chat("benchmark question " + index + "/" + i);
+                            String id = client.await("accepted").path("completionId").asText();
+                            WsClient.Answer answer = client.collect(id, 0);
+                            counts[index] += answer.chunks().size();
+                            ids.add(id);
+                        }
+                    }
+                    return ids;
+                }));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<List<String>> f : futures) {
+                ids.addAll(f.get());
+            }
+            return new Result(Arrays.stream(counts).sum(), ids);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double[] resumeTimes(String base, String token, List<String> ids, int n) {
+        double[] times = new double[n];
+        try (WsClient client = WsClient.connect(base, token).answeringPings()) {
+            for (int i = 0; i < n; i++) {
+                String id = ids.get(i % ids.size());
+                long t0 = System.nanoTime();
+                client.resume(id, 0);
+                JsonNode done = client.collect(id, 0).done();
+                times[i] = (System.nanoTime() - t0) / 1e6;
+                if (done.path("lastSeq").asLong() != 1000) {
+                    throw new AssertionError("expected 1,000 chunks: " + done);
+                }
+            }
+        }
+        return times;
+    }
+
+    private static String percentiles(double[] times) {
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "%.1f / %.1f", sorted[sorted.length / 2],
+                sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)]);
+    }
+
+    private static void row(StringBuilder report, String measure, String value) {
+        report.append("| ").append(measure).append(" | ").append(value).append(" |\n");
+    }
+}
