@@ -159,7 +159,7 @@ public class ConversationService {
         for (Message m : messages) {
             CompletionRecord c = completions.get(m.id);
             views.add(new ConversationViews.MessageView(m.id, m.role, textOf(m, completions), m.mode, m.createdAt,
-                    c == null ? null : new ConversationViews.CompletionRef(c.id, c.status, c.lastSeq)));
+                    tree(m.context), c == null ? null : new ConversationViews.CompletionRef(c.id, c.status, c.lastSeq)));
         }
         return new ConversationViews.Detail(conversation.id, conversation.title, conversation.createdAt,
                 conversation.updatedAt, views);
@@ -199,6 +199,17 @@ public class ConversationService {
         String line = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
         line = line.replaceAll("\\s+", " ").strip();
         return line.length() <= TITLE_LENGTH ? line : line.substring(0, TITLE_LENGTH - 1) + "…";
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private String json(Object value) {

@@ -20,10 +20,13 @@ public final class ConversationViews {
     public record Detail(UUID id, String title, Instant createdAt, Instant updatedAt, List<MessageView> messages) {
     }
 
-    /** A message; {@code completion} is present on assistant messages. */
+    /**
+     * A message; {@code completion} is present on assistant messages, {@code context} (an addition: the notebook
+     * context sent with the question) on user messages that had one.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MessageView(UUID id, String role, String text, String mode, Instant createdAt,
-                              CompletionRef completion) {
+                              com.fasterxml.jackson.databind.JsonNode context, CompletionRef completion) {
     }
 
     /** The completion that writes an assistant message. */

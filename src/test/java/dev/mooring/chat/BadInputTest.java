@@ -92,6 +92,10 @@ class BadInputTest {
             String prompt = FakeModelResource.server().lastRequest().body();
             assertTrue(prompt.contains("ZeroDivisionError"), prompt);
             assertTrue(prompt.contains("1/0"), prompt);
+            dev.mooring.testing.ServiceTestSupport.api().get("/api/conversations/" + accepted.path("conversationId").asText())
+                    .then().statusCode(200)
+                    .body("messages[0].context.activeCell.source", org.hamcrest.Matchers.equalTo("1/0"))
+                    .body("messages[0].context.notebookPath", org.hamcrest.Matchers.equalTo("a.ipynb"));
         }
     }
 }
