@@ -9,6 +9,8 @@
 #   MOORING_WORKDIR    folder JupyterLab opens (default: a fresh temporary one)
 #   MOORING_VENV       the virtual environment (default: frontend-extension/.venv)
 #   MOORING_SKIP_BUILD=1  reuse what is built (jar, client, extension)
+#   MOORING_SERVICE_JAR   run this service jar instead of building the repository's
+#   MOORING_DATA_DIR      the service's data (default: <jupyter data dir>/mooring)
 #   CHAT_MODEL_PROVIDER, CHAT_MODEL_NAME, CHAT_MODEL_BASE_URL, CHAT_MODEL_API_KEY,
 #   CHAT_DEMO_TOKENS_PER_SECOND, ...: passed to the service (default: the offline demo model)
 set -euo pipefail
@@ -27,11 +29,15 @@ command -v node >/dev/null || die "node not found: install Node.js 20"
 command -v npm >/dev/null || die "npm not found: install npm"
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
 
-if [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
-  say "building the chat service (./mvnw package)…"
-  (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+if [[ -n "${MOORING_SERVICE_JAR:-}" ]]; then
+  JAR="$MOORING_SERVICE_JAR"
+else
+  if [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
+    say "building the chat service (./mvnw package)…"
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+  fi
+  JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 fi
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 [[ -f "$JAR" ]] || die "the service jar is missing: $JAR"
 
 if [[ ! -x "$VENV/bin/python" ]]; then

@@ -98,6 +98,29 @@ export class MooringPage {
     await this.page.locator(selectors.input).press('Enter');
   }
 
+  /** Make the right sidebar (with the panel) `px` pixels wider by dragging its split handle. */
+  async widenPanel(px = 160) {
+    const handles = this.page.locator('#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)');
+    const handle = handles.last();
+    const box = await handle.boundingBox();
+    if (!box) return;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x - px, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Close JupyterLab's own dialogs (e.g. "Server Connection Error"), which cover the page. */
+  async closeDialogs() {
+    const buttons = this.page.locator('.jp-Dialog .jp-Dialog-button');
+    while (await buttons.count()) {
+      await buttons.last().click().catch(() => {});
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** Close JupyterLab's toasts (e.g. the news question) so they cover nothing. */
   async dismissNotifications() {
     const toasts = this.page.locator(selectors.toast);

@@ -100,7 +100,9 @@ async function waitForService(request, token, timeout = 180_000) {
 
 async function shot(page, name) {
   const path = join(outDir, name);
-  await new MooringPage(page, { baseUrl, token: '' }).dismissNotifications();
+  const helper = new MooringPage(page, { baseUrl, token: '' });
+  await helper.dismissNotifications();
+  await helper.closeDialogs();
   await sleep(300); // let the last frame paint
   await page.screenshot({ path });
   log('saved', path);
@@ -121,6 +123,7 @@ try {
   await waitForService(context.request, token);
   await mooring.openNotebook('example.ipynb');
   await mooring.openPanel();
+  await mooring.widenPanel(170);
   await mooring.waitForConnection('connected');
   log('connected');
 

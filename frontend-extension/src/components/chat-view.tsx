@@ -31,6 +31,40 @@ export function useModel(model: ChatModel): number {
   );
 }
 
+/**
+ * Keeps a scrolled container at its bottom while content grows (answers stream and
+ * Markdown renders asynchronously), unless the user has scrolled up to read.
+ */
+export function useStickToBottom(ref: React.RefObject<HTMLElement>): void {
+  React.useEffect(() => {
+    const el = ref.current;
+    if (!el) {
+      return;
+    }
+    let stick = true;
+    const onScroll = (): void => {
+      stick = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    };
+    const follow = (): void => {
+      if (stick) {
+        el.scrollTop = el.scrollHeight;
+      }
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = typeof MutationObserver === 'undefined' ? undefined : new MutationObserver(follow);
+    observer?.observe(el, { childList: true, subtree: true, characterData: true });
+    // The status line above can grow (a long failure reason) and shrink this box.
+    const resize = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(follow);
+    resize?.observe(el);
+    follow();
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      observer?.disconnect();
+      resize?.disconnect();
+    };
+  }, [ref]);
+}
+
 function UserMessage({ entry }: { entry: UserEntry }): JSX.Element {
   return (
     <div className="jp-Mooring-user" data-testid="mooring-question" data-mode={entry.mode}>
@@ -45,14 +79,9 @@ export function ChatView(props: ChatViewProps): JSX.Element {
   const { model, renderText, onAsk, confirmDelete, contextHint } = props;
   useModel(model);
   const [showList, setShowList] = React.useState(false);
-  const messagesEnd = React.useRef<HTMLDivElement>(null);
+  const messages = React.useRef<HTMLDivElement>(null);
   const entries = model.entries;
-  const last = entries[entries.length - 1];
-  const lastKey = last ? `${last.id}:${last.kind === 'answer' ? last.text.length : 0}` : '';
-
-  React.useEffect(() => {
-    messagesEnd.current?.scrollIntoView?.({ block: 'end' });
-  }, [lastKey]);
+  useStickToBottom(messages);
 
   const remove = async (c: ConversationSummary): Promise<void> => {
     if (!confirmDelete || (await confirmDelete(c))) {
@@ -102,6 +131,7 @@ export function ChatView(props: ChatViewProps): JSX.Element {
         />
       )}
       <div
+        ref={messages}
         className="jp-Mooring-messages"
         data-testid="mooring-messages"
         data-conversation-id={model.activeConversationId ?? ''}
@@ -120,7 +150,6 @@ export function ChatView(props: ChatViewProps): JSX.Element {
             <AnswerItem key={e.id} entry={e} model={model} renderText={renderText} />
           )
         )}
-        <div ref={messagesEnd} />
       </div>
       <Composer onSend={onAsk} contextHint={contextHint?.()} />
     </div>
