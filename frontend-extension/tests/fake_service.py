@@ -9,6 +9,7 @@ from tornado import httpserver, web
 from tornado.websocket import WebSocketHandler
 
 TOKEN = "service-secret-token"
+_token = {"value": TOKEN}
 
 
 class Recorder:
@@ -17,7 +18,7 @@ class Recorder:
 
 
 def _authorized(handler: web.RequestHandler) -> bool:
-    return handler.request.headers.get("Authorization") == f"Bearer {TOKEN}"
+    return handler.request.headers.get("Authorization") == f"Bearer {_token['value']}"
 
 
 class FakeApi(web.RequestHandler):
@@ -96,3 +97,30 @@ def start_fake_service() -> tuple[httpserver.HTTPServer, int, Recorder]:
     server = httpserver.HTTPServer(app)
     server.add_sockets([sock])
     return server, port, recorder
+
+
+def main() -> None:
+    """Run as a stand-in for `java -jar quarkus-run.jar`: the same env contract."""
+    import asyncio
+    import os
+
+    _token["value"] = os.environ["CHAT_TOKEN"]
+    port = int(os.environ["QUARKUS_HTTP_PORT"])
+
+    async def serve() -> None:
+        recorder = Recorder()
+        app = web.Application(
+            [
+                (r"/api/chat", FakeChat, {"recorder": recorder}),
+                (r"/api/(.*)", FakeApi, {"recorder": recorder}),
+            ]
+        )
+        app.listen(port, address=os.environ.get("QUARKUS_HTTP_HOST", "127.0.0.1"))
+        print(f"fake service listening on {port}, data in {os.environ.get('CHAT_DATA_DIR')}", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
