@@ -11,6 +11,7 @@
 #   MOORING_SKIP_BUILD=1  reuse what is built (jar, client, extension)
 #   MOORING_SERVICE_JAR   run this service jar instead of building the repository's
 #   MOORING_DATA_DIR      the service's data (default: <jupyter data dir>/mooring)
+#   MOORING_BUILD_ONLY=1  build and install (with the test extras), then exit without starting
 #   CHAT_MODEL_PROVIDER, CHAT_MODEL_NAME, CHAT_MODEL_BASE_URL, CHAT_MODEL_API_KEY,
 #   CHAT_DEMO_TOKENS_PER_SECOND, ...: passed to the service (default: the offline demo model)
 set -euo pipefail
@@ -79,9 +80,17 @@ say "installing the mooring_jupyterlab package…"
 LINK="$VENV/share/jupyter/labextensions/mooring-jupyterlab"
 if [[ -L "$LINK" ]]; then rm -f "$LINK"; fi
 rm -f "$EXT/mooring_jupyterlab/labextension/install.json"
-"${PIP[@]}" install -q --no-build-isolation -e "$EXT"
+if [[ "${MOORING_BUILD_ONLY:-0}" == 1 ]]; then
+  "${PIP[@]}" install -q --no-build-isolation -e "$EXT[test]"
+else
+  "${PIP[@]}" install -q --no-build-isolation -e "$EXT"
+fi
 jupyter labextension develop --overwrite "$EXT" >/dev/null
 jupyter server extension list 2>&1 | sed "s/\x1b\[[0-9;]*m//g" | grep "mooring_jupyterlab enabled" >/dev/null || die "the server extension is not enabled"
+if [[ "${MOORING_BUILD_ONLY:-0}" == 1 ]]; then
+  say "built and installed into $VENV (MOORING_BUILD_ONLY=1: not starting JupyterLab)"
+  exit 0
+fi
 
 WORKDIR="${MOORING_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/mooring-lab.XXXXXX")}"
 mkdir -p "$WORKDIR"
