@@ -38,10 +38,10 @@ export function ConversationList(props: ConversationListProps): JSX.Element {
               type="button"
               className="jp-Mooring-conversationOpen"
               aria-current={c.id === activeId ? 'true' : undefined}
-              title={when(c.updatedAt)}
               onClick={() => onOpen(c.id)}
             >
-              {c.title || 'Untitled conversation'}
+              <span className="jp-Mooring-conversationTitle">{c.title || 'Untitled conversation'}</span>
+              <span className="jp-Mooring-conversationDate">{when(c.updatedAt)}</span>
             </button>
             <button
               type="button"
