@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import unquote, urlencode
 
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -62,6 +62,21 @@ def forwarded_query(arguments: dict[str, list[bytes]]) -> str:
     return urlencode(pairs)
 
 
+_PREFIX = "/mooring/api/"
+
+
+def forwarded_path(request_path: str) -> str | None:
+    """The part of the raw (still percent-encoded) request path after ``mooring/api/``;
+    None when it would leave ``/api/`` (dot segments)."""
+    index = request_path.find(_PREFIX)
+    if index < 0:
+        return None
+    rest = request_path[index + len(_PREFIX) :]
+    if any(segment in (".", "..") for segment in unquote(rest).split("/")):
+        return None
+    return rest
+
+
 def _problem(code: str, message: str) -> str:
     return json.dumps({"code": code, "message": message})
 
@@ -78,7 +93,13 @@ class ServiceHttpProxyHandler(APIHandler):
         self.set_header("Retry-After", "2")
         self.finish(_problem("unavailable", message))
 
-    async def _forward(self, path: str) -> None:
+    async def _forward(self, _decoded: str) -> None:
+        path = forwarded_path(self.request.path)
+        if path is None:
+            self.set_status(400)
+            self.set_header("Content-Type", "application/json")
+            self.finish(_problem("bad_request", "not a service path"))
+            return
         base = self.endpoint.http_base()
         if base is None:
             self._unavailable(503, self.endpoint.reason())

@@ -112,3 +112,30 @@ async def test_websocket_proxy_refuses_without_jupyter_auth(jp_http_port, jp_bas
             await websocket_connect(HTTPRequest(url(jp_http_port, jp_base_url, "mooring/api/chat" + query, "ws")))
         assert err.value.code == 403
     assert recorder.requests == []
+
+
+async def test_http_proxy_keeps_the_path_encoded_and_refuses_dot_segments(
+    jp_fetch, fake_service, jp_serverapp, jp_http_port, jp_base_url, http_server_client
+):
+    _, recorder = fake_service
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("mooring", "api", "conversations", "a b?c")
+    assert err.value.code == 404
+    assert recorder.requests[-1]["path"] == "/api/conversations/a%20b%3Fc"
+    assert recorder.requests[-1]["query"] == ""
+    before = len(recorder.requests)
+    auth = {"Authorization": f"token {jp_serverapp.identity_provider.token}"}
+    for raw in ("mooring/api/..%2Fq%2Fhealth", "mooring/api/%2e%2e/secret", "mooring/api/x/%2E%2E/%2E%2E/q"):
+        with pytest.raises(HTTPClientError) as err:
+            await AsyncHTTPClient().fetch(url(jp_http_port, jp_base_url, raw), headers=auth)
+        assert err.value.code in (400, 404)
+    assert len(recorder.requests) == before
+
+
+def test_forwarded_path():
+    from mooring_jupyterlab.proxy import forwarded_path
+
+    assert forwarded_path("/base/mooring/api/conversations/x%2Fy") == "conversations/x%2Fy"
+    assert forwarded_path("/mooring/api/completions/1/cancel") == "completions/1/cancel"
+    assert forwarded_path("/mooring/api/../q/health") is None
+    assert forwarded_path("/mooring/api/%2E%2E/q") is None
