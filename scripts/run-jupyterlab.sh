@@ -33,7 +33,9 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
 if [[ -n "${MOORING_SERVICE_JAR:-}" ]]; then
   JAR="$MOORING_SERVICE_JAR"
 else
-  if [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
+  if [[ "${MOORING_BUILD_ONLY:-0}" == 1 && -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]]; then
+    say "using the service jar already built in target/"
+  elif [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
     say "building the chat service (./mvnw package)…"
     (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
   fi
