@@ -124,20 +124,24 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       apply(DEFAULT_SETTINGS);
     }
 
-    /** The cell a context menu was opened on (made active), else the active cell. */
-    const targetCell = () => {
+    /**
+     * The cell a context menu was opened on, else the active cell. With `activate`,
+     * that cell becomes the active one (so "Replace active cell" later means it).
+     */
+    const targetCell = (activate: boolean) => {
       const notebook = tracker.currentWidget?.content;
       if (!notebook) {
         return undefined;
       }
       const node = app.contextMenuHitTest((n) => n.classList.contains('jp-Cell'));
-      if (node) {
-        const index = notebook.widgets.findIndex((w) => w.node === node);
-        if (index >= 0 && index !== notebook.activeCellIndex) {
-          notebook.activeCellIndex = index;
-        }
+      const index = node ? notebook.widgets.findIndex((w) => w.node === node) : -1;
+      if (index < 0) {
+        return notebook.activeCell ?? undefined;
       }
-      return notebook.activeCell ?? undefined;
+      if (activate && index !== notebook.activeCellIndex) {
+        notebook.activeCellIndex = index;
+      }
+      return notebook.widgets[index];
     };
 
     app.commands.addCommand(CommandIDs.open, {
@@ -149,9 +153,9 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       label: 'Explain this cell',
       caption: 'Ask Mooring to explain the active cell',
       icon: mooringIcon,
-      isEnabled: () => !!tracker.currentWidget?.content.activeCell,
+      isEnabled: () => !!targetCell(false),
       execute: () => {
-        targetCell();
+        targetCell(true);
         const { path, cell } = activeCell(tracker);
         if (cell) {
           ask(explainQuestion(cell), { mode: 'explain', context: cellContext(path, cell) });
@@ -163,12 +167,12 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       caption: "Ask Mooring to fix the active cell's error",
       icon: mooringIcon,
       isEnabled: () => {
-        const cell = targetCell();
+        const cell = targetCell(false);
         const outputs = cell ? (cell.model.toJSON() as { outputs?: { output_type: string }[] }).outputs : undefined;
         return !!outputs?.some((o) => o.output_type === 'error');
       },
       execute: () => {
-        targetCell();
+        targetCell(true);
         const { path, cell } = activeCell(tracker);
         const question = cell ? fixErrorQuestion(cell) : undefined;
         if (cell && question) {
