@@ -41,9 +41,10 @@ export class MooringPage {
     this.server = server;
   }
 
-  /** Open JupyterLab on a notebook of the working directory. */
-  async openNotebook(path = 'example.ipynb') {
+  /** Open JupyterLab on a notebook of the working directory (a fresh layout unless `reset` is false). */
+  async openNotebook(path = 'example.ipynb', { reset = true } = {}) {
     const url = new URL(`lab/tree/${path}`, this.server.baseUrl);
+    if (reset) url.searchParams.set('reset', '');
     url.searchParams.set('token', this.server.token);
     await this.page.goto(url.href);
     await this.page.locator(selectors.notebook).first().waitFor({ timeout: 60_000 });
@@ -96,6 +97,12 @@ export class MooringPage {
     await this.dismissNotifications();
     await this.page.locator(selectors.input).fill(text);
     await this.page.locator(selectors.input).press('Enter');
+  }
+
+  /** Give the panel `width` pixels (whatever JupyterLab restored) by dragging its split handle. */
+  async setPanelWidth(width = 420) {
+    const box = await this.panel.boundingBox();
+    if (box) await this.widenPanel(width - box.width);
   }
 
   /** Make the right sidebar (with the panel) `px` pixels wider by dragging its split handle. */

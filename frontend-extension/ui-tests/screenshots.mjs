@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -109,6 +110,7 @@ async function shot(page, name) {
 }
 
 const token = 'mooring-screens-1';
+let onFailure = async () => {};
 let lab = await startLab(token, { skipBuild: process.env.MOORING_SKIP_BUILD === '1' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -118,15 +120,21 @@ try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => log('page error:', e.message));
+  page.on('console', (m) => process.env.VERBOSE && log('console:', m.text()));
+  onFailure = async () => {
+    await page.screenshot({ path: join(tmpdir(), 'mooring-screenshots-failure.png') }).catch(() => {});
+    log('status line at failure:', await page.locator('[data-testid="mooring-status"]').textContent().catch(() => '?'));
+  };
   const mooring = new MooringPage(page, { baseUrl, token });
 
   await waitForService(context.request, token);
   await mooring.openNotebook('example.ipynb');
   await mooring.openPanel();
-  await mooring.widenPanel(170);
+  await mooring.setPanelWidth(440);
   await mooring.waitForConnection('connected');
   log('connected');
 
+  if (process.env.ONLY_FAILED !== '1') {
   // 1. Connected, with an answer to "Fix this error" on the failing cell.
   await mooring.cellContextCommand(2, 'Fix this error');
   await mooring.waitForAnswer('done', { timeout: 90_000 });
@@ -158,15 +166,21 @@ try {
     process.kill(hung, 'SIGCONT');
   }
   await mooring.waitForConnection('connected', { timeout: 120_000 });
+  }
 
   // 5. Jupyter restarts with a new token while the page's login is gone: failed, Retry now.
-  await context.clearCookies();
+  // (Cookies go once the old server is down: until then its token-authenticated
+  // replies would set the login cookie again, which the new server would accept.)
   log('restarting Jupyter with a new token');
   await stopLab(lab);
+  await context.clearCookies();
   lab = await startLab('mooring-screens-2', { skipBuild: true });
   await mooring.waitForConnection('failed', { timeout: 180_000 });
   await shot(page, 'mooring-failed.png');
   log('done');
+} catch (err) {
+  await onFailure();
+  throw err;
 } finally {
   await browser.close();
   await stopLab(lab);
