@@ -9,44 +9,20 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { CellContext } from './notebook-context';
 import type { ConversationSummary, ConversationsApi, StoredMessage } from './rest-api';
 
-/** Connection states (PROTOCOL "What every client shows"). */
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'failed';
+import { isFinal } from '@mooring/chat-client';
+import type {
+  ChatMode,
+  CompletionStatus,
+  ConnectionState,
+  ConnectionStatus,
+  ErrorInfo,
+  ModelInfo
+} from '@mooring/chat-client';
 
-export interface ConnectionStatus {
-  state: ConnectionState;
-  attempt?: number;
-  retryAt?: number;
-  reason?: string;
-}
+export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo };
 
-/** The states of one answer. */
-export type CompletionStatus =
-  | 'waiting'
-  | 'streaming'
-  | 'stalled'
-  | 'paused'
-  | 'done'
-  | 'cancelled'
-  | 'failed'
-  | 'interrupted';
-
-export const FINAL_STATUSES: readonly CompletionStatus[] = ['done', 'cancelled', 'failed', 'interrupted'];
-
-export const isFinalStatus = (s: CompletionStatus): boolean => FINAL_STATUSES.includes(s);
-
-export type ChatMode = 'chat' | 'explain' | 'debug';
-
-export interface ModelInfo {
-  provider: string;
-  name: string;
-  demo: boolean;
-}
-
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  retryable?: boolean;
-}
+/** Whether an answer has ended (the client's own rule). */
+export const isFinalStatus = (s: CompletionStatus): boolean => isFinal(s);
 
 /** The part of the client's `Completion` the panel uses. */
 export interface CompletionLike extends EventTarget {
@@ -345,7 +321,7 @@ export class ChatModel implements IDisposable {
         mode: question.mode
       });
     } catch (err) {
-      this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message } });
+      this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message, retryable: false } });
       return;
     }
     this._follow(entryId, completion, conversationKey === undefined);
