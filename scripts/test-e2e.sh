@@ -21,7 +21,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EXT="$ROOT/frontend-extension"
 VENV="${MOORING_VENV:-$EXT/.venv}"
-JUPYTERLAB_VERSION="4.5.11"
 
 say() { printf '[e2e] %s\n' "$*" >&2; }
 die() { say "error: $*"; echo "0 passed, 1 failed"; exit 1; }
@@ -42,35 +41,20 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# ---- builds (only what is missing) ---------------------------------------------
+# ---- builds (only what is missing; the run command's build-only mode does the work) ----
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 if [[ "${E2E_REBUILD:-0}" == 1 || ! -f "$JAR" ]]; then
   say "building the chat service…"
   (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
 fi
 [[ -f "$JAR" ]] || die "no service jar at $JAR"
-
-if [[ ! -x "$VENV/bin/python" ]]; then
-  say "creating $VENV…"
-  python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import jupyterlab, hatchling, hatch_jupyter_builder, editables" 2>/dev/null; then
-  say "installing JupyterLab $JUPYTERLAB_VERSION…"
-  "$VENV/bin/python" -m pip install -q "jupyterlab==$JUPYTERLAB_VERSION" "hatchling>=1.21" "hatch-jupyter-builder>=0.9" "editables>=0.5"
+if [[ "${E2E_REBUILD:-0}" == 1 || ! -x "$VENV/bin/jupyter" || ! -d "$EXT/node_modules/playwright-core" \
+      || ! -f "$EXT/mooring_jupyterlab/labextension/package.json" ]] \
+   || ! "$VENV/bin/python" -c "import mooring_jupyterlab" 2>/dev/null; then
+  say "building and installing the client and the extension…"
+  MOORING_BUILD_ONLY=1 MOORING_VENV="$VENV" "$ROOT/scripts/run-jupyterlab.sh"
 fi
 export PATH="$VENV/bin:$PATH"
-if [[ ! -d "$EXT/node_modules/playwright-core" ]]; then
-  say "installing node packages…"
-  (cd "$EXT" && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
-fi
-if [[ "${E2E_REBUILD:-0}" == 1 || ! -f "$EXT/mooring_jupyterlab/labextension/package.json" ]]; then
-  say "building the client and the extension…"
-  (cd "$EXT" && npm run --silent build)
-fi
-if ! "$VENV/bin/python" -c "import mooring_jupyterlab" 2>/dev/null; then
-  "$VENV/bin/python" -m pip install -q --no-build-isolation -e "$EXT"
-fi
-jupyter labextension list 2>&1 | grep -q "mooring-jupyterlab" || jupyter labextension develop --overwrite "$EXT" >/dev/null
 
 # ---- a fresh world ---------------------------------------------------------------
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/mooring-e2e.XXXXXX")"
