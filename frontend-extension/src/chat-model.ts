@@ -379,8 +379,10 @@ export class ChatModel implements IDisposable {
     let lastQuestion: Question | undefined;
     for (const m of messages) {
       if (m.role === 'user') {
-        lastQuestion = { text: m.text, mode: 'chat' };
-        entries.push({ kind: 'user', id: m.id, text: m.text, mode: 'chat' });
+        const mode = m.mode ?? 'chat';
+        // A Retry of a stored answer resends its question with the notebook context it was asked with.
+        lastQuestion = { text: m.text, mode, context: m.context ?? undefined };
+        entries.push({ kind: 'user', id: m.id, text: m.text, mode });
         continue;
       }
       const status = storedStatus(m.completion?.status);

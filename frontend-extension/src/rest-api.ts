@@ -1,4 +1,6 @@
 /** The REST routes the panel uses (PROTOCOL "REST"), over an injected request function. */
+import type { ChatMode } from '@mooring/chat-client';
+import type { CellContext } from './notebook-context';
 
 export interface ConversationSummary {
   id: string;
@@ -11,6 +13,10 @@ export interface StoredMessage {
   id: string;
   role: string;
   text: string;
+  /** `chat`, `explain` or `debug` on user messages. */
+  mode?: ChatMode | null;
+  /** The notebook context stored with a question (user messages). */
+  context?: CellContext | null;
   createdAt: string;
   completion?: { id: string; status: string; lastSeq: number } | null;
 }

@@ -89,7 +89,7 @@ describe('ChatModel', () => {
           { id: 'm2', role: 'assistant', text: 'A1', createdAt: '', completion: { id: 'k1', status: 'completed', lastSeq: 3 } },
           { id: 'm3', role: 'user', text: 'Q2', createdAt: '' },
           { id: 'm4', role: 'assistant', text: 'A2 so f', createdAt: '', completion: { id: 'k2', status: 'running', lastSeq: 2 } },
-          { id: 'm5', role: 'user', text: 'Q3', createdAt: '' },
+          { id: 'm5', role: 'user', text: 'Q3', mode: 'debug', context: { notebookPath: 'a.ipynb' }, createdAt: '' },
           { id: 'm6', role: 'assistant', text: 'half', createdAt: '', completion: { id: 'k3', status: 'interrupted', lastSeq: 1 } }
         ]
       }
@@ -108,6 +108,10 @@ describe('ChatModel', () => {
     expect(client.resumed.map((r) => r.id)).toEqual(['k2']);
     const last = model.entries[5];
     expect(last.kind === 'answer' && last.question?.text).toBe('Q3');
+    expect(last.kind === 'answer' && last.question?.mode).toBe('debug');
+    expect(last.kind === 'answer' && last.question?.context?.notebookPath).toBe('a.ipynb');
+    const asked = model.entries[4];
+    expect(asked.kind === 'user' && asked.mode).toBe('debug');
   });
 
   it('deletes a conversation and leaves it when it was open', async () => {
