@@ -45,13 +45,17 @@ public final class ChatBenchmark {
         row(report, "chunks delivered", String.valueOf(chunks));
         row(report, "chunks per second (durable progress on)", String.format(Locale.ROOT, "%.0f", chunks / seconds));
 
-        // Resume with a 1,000-chunk backlog, served from memory (recently finished answers).
+        // Resume with a 1,000-chunk backlog, served from memory (recently finished answers), after a warm-up.
+        resumeTimes(base, token, completed, resumes / 4);
         double[] memory = resumeTimes(base, token, completed, resumes);
         row(report, "resume of 1,000 chunks from memory, p50 / p99 (ms)", percentiles(memory));
         System.out.println("waiting for the memory log to expire (CHAT_COMPLETIONS_RETAIN_AFTER_END)…");
         Thread.sleep(Long.getLong("bench.retainMillis", 2500));
         double[] stored = resumeTimes(base, token, completed, resumes);
         row(report, "resume of 1,000 chunks from the database, p50 / p99 (ms)", percentiles(stored));
+        if (args.length > 3) {
+            sessions(base, token, Long.parseLong(args[3]), Integer.getInteger("bench.sessions", 2000), report);
+        }
         Files.writeString(out, report.toString());
         System.out.print(report);
     }
@@ -105,6 +109,39 @@ public final class ChatBenchmark {
             }
         }
         return times;
+    }
+
+    /** Heap the service holds per idle connection: live heap after a full GC, with and without the sessions. */
+    private static void sessions(String base, String token, long pid, int n, StringBuilder report) throws Exception {
+        long before = liveHeap(pid);
+        List<WsClient> open = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                WsClient c = WsClient.connect(base, token).answeringPings();
+                c.await("welcome");
+                open.add(c);
+            }
+            long after = liveHeap(pid);
+            row(report, "idle heartbeat sessions held", String.valueOf(n));
+            row(report, "service heap per idle session (KB)", String.format(Locale.ROOT, "%.1f",
+                    (after - before) / 1024.0 / n));
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    /** Used heap of {@code pid} in bytes right after a full collection, read with jcmd. */
+    private static long liveHeap(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").redirectErrorStream(true).start().waitFor();
+        Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String info = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the heap of " + pid + ": " + info);
+        }
+        return Long.parseLong(m.group(2)) * 1024;
     }
 
     private static String percentiles(double[] times) {
