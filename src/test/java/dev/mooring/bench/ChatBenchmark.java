@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Measures a running service (demo model, as fast as it goes): chunks delivered per second with durable progress on,
@@ -63,35 +60,57 @@ public final class ChatBenchmark {
     private record Result(long chunks, List<String> completionIds) {
     }
 
+    /**
+     * Every client asks once and counts the chunk frames of its answer until {@code done}. The client does not parse
+     * JSON (it only looks at the frame's start), so that the load generator takes as little of the CPU as it can.
+     */
     private static Result throughput(String base, String token, int clients, int perClient) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<List<String>>> futures = new ArrayList<>();
-            long[] counts = new long[clients];
-            for (int c = 0; c < clients; c++) {
-                int index = c;
-                futures.add(pool.submit(() -> {
-                    List<String> ids = new ArrayList<>();
-                    try (WsClient client = WsClient.connect(base, token).answeringPings()) {
-                        for (int i = 0; i < perClient; i++) {
-                            client.chat("benchmark question " + index + "/" + i);
-                            String id = client.await("accepted").path("completionId").asText();
-                            WsClient.Answer answer = client.collect(id, 0);
-                            counts[index] += answer.chunks().size();
-                            ids.add(id);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<String>> answers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong chunks = new java.util.concurrent.atomic.AtomicLong();
+        List<java.net.http.WebSocket> sockets = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+            answers.add(done);
+            java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(WsClient.chatUri(base, token),
+                    new java.net.http.WebSocket.Listener() {
+                        private final StringBuilder partial = new StringBuilder();
+                        private String completionId;
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                String f = partial.toString();
+                                partial.setLength(0);
+                                if (f.startsWith("{\"type\":\"chunk\"")) {
+                                    chunks.incrementAndGet();
+                                } else if (f.startsWith("{\"type\":\"accepted\"")) {
+                                    int i = f.indexOf("\"completionId\":\"") + 16;
+                                    completionId = f.substring(i, f.indexOf('"', i));
+                                } else if (f.startsWith("{\"type\":\"done\"")) {
+                                    done.complete(completionId);
+                                } else if (f.startsWith("{\"type\":\"ping\"")) {
+                                    w.sendText(f.replace("\"ping\"", "\"pong\""), true);
+                                }
+                            }
+                            w.request(1);
+                            return null;
                         }
-                    }
-                    return ids;
-                }));
-            }
-            List<String> ids = new ArrayList<>();
-            for (Future<List<String>> f : futures) {
-                ids.addAll(f.get());
-            }
-            return new Result(Arrays.stream(counts).sum(), ids);
-        } finally {
-            pool.shutdownNow();
+                    }).join();
+            sockets.add(ws);
         }
+        for (int i = 0; i < sockets.size(); i++) {
+            sockets.get(i).sendText(WsClient.chatFrame(java.util.UUID.randomUUID().toString(), null,
+                    "benchmark question " + i).toString(), true).join();
+        }
+        List<String> ids = new ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<String> a : answers) {
+            ids.add(a.get(5, java.util.concurrent.TimeUnit.MINUTES));
+        }
+        sockets.forEach(java.net.http.WebSocket::abort);
+        return new Result(chunks.get(), ids);
     }
 
     private static double[] resumeTimes(String base, String token, List<String> ids, int n) {
