@@ -58,10 +58,17 @@ class ModelFailureEndsFailedTest {
 
     @Test
     void streamCutHalfwayFailsAndKeepsThePartialText() {
-        FakeModelResource.server().enqueue(Reply.stream("part ", "of ", "an ", "answer").cutAfter(2));
+        // Gated: the cut comes only once both deltas reached the client, since the JDK HTTP client may drop bytes
+        // that arrive just before a connection breaks.
+        Reply reply = FakeModelResource.server().enqueue(Reply.stream("part ", "of ", "an ", "answer").cutAfter(2).gated());
         try (WsClient client = WsClient.connect(base.toString(), TOKEN)) {
             String completionId = ask(client, "cut").path("completionId").asText();
-            WsClient.Answer answer = client.collect(completionId, 0);
+            reply.release(2);
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> first = client.chunks(completionId, 2);
+            reply.release(1);
+            WsClient.Answer rest = client.collect(completionId, 2);
+            WsClient.Answer answer = new WsClient.Answer(new java.util.ArrayList<>(first), rest.done());
+            assertTrue(rest.chunks().isEmpty(), "nothing after the cut");
             assertEquals("failed", answer.done().path("status").asText());
             assertTrue(answer.done().path("error").path("retryable").asBoolean());
             assertEquals("part of ", answer.text());
