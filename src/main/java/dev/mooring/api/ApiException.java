@@ -27,8 +27,4 @@ public class ApiException extends RuntimeException {
     public static ApiException notFound(String what) {
         return new ApiException(ErrorCode.NOT_FOUND, what);
     }
-
-    public static ApiException badRequest(String what) {
-        return new ApiException(ErrorCode.BAD_REQUEST, what);
-    }
 }

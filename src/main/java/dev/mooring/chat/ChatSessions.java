@@ -241,10 +241,6 @@ public class ChatSessions {
         }
     }
 
-    public int openConnections() {
-        return sessions.size();
-    }
-
     private static String refOf(ClientFrame frame) {
         if (frame instanceof ClientFrame.Chat c) {
             return c.clientMessageId();

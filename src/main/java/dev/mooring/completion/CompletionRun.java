@@ -38,7 +38,6 @@ public final class CompletionRun implements ModelStreamListener {
     private Subscriber[] subscribers = NONE;
     private long checkpointedSeq;
     private String doneFrame;
-    private CompletionStatus finalStatus;
     private ModelStream stream;
     private final java.util.concurrent.CompletableFuture<CompletionStatus> finished =
             new java.util.concurrent.CompletableFuture<>();
@@ -150,7 +149,6 @@ public final class CompletionRun implements ModelStreamListener {
         Subscriber[] targets;
         synchronized (this) {
             phase = Phase.ENDED;
-            finalStatus = status;
             doneFrame = done;
             targets = subscribers;
             subscribers = NONE;
@@ -210,10 +208,6 @@ public final class CompletionRun implements ModelStreamListener {
 
     public synchronized boolean running() {
         return phase != Phase.ENDED;
-    }
-
-    public synchronized CompletionStatus status() {
-        return phase == Phase.ENDED ? finalStatus : CompletionStatus.RUNNING;
     }
 
     public synchronized long lastSeq() {
