@@ -14,7 +14,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * stream from which nothing arrives for the idle timeout ends with a retryable error (the JDK client's timeout only
  * covers the wait for the response headers); and {@link ModelStream#cancel()} stops the provider's stream through
  * LangChain4j's {@link StreamingHandle}, which is only handed out with a partial response.
+ *
+ * <p>The provider is never called on the caller's thread. LangChain4j's JDK client reads the stream in a
+ * {@code thenAccept} on the response future: when the response headers arrive before that stage is attached, the
+ * whole stream is read on the thread that called {@code chat}. Called from a connection's frame handler, that would
+ * hold the connection's later frames (a cancel among them) until the answer ended.
  */
 public final class LangChain4jModelGateway implements ChatModelGateway, AutoCloseable {
 
@@ -39,6 +46,12 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
     private final boolean finishReasonRequired;
     private final long idleTimeoutNanos;
     private final ScheduledExecutorService watchdog;
+    /** Starts provider calls; a thread is busy only as long as the provider's {@code chat} runs on it. */
+    private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "model-call");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
 
     /**
@@ -80,17 +93,25 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
         if (watchdog != null) {
             running.add(call);
         }
+        ChatRequest chatRequest;
         try {
-            model.chat(ChatRequest.builder().messages(prompts.build(request)).build(), call);
+            chatRequest = ChatRequest.builder().messages(prompts.build(request)).build();
         } catch (RuntimeException e) {
+            call.fail(e);
+            return call;
+        }
+        try {
+            starter.execute(() -> call.start(chatRequest));
+        } catch (RejectedExecutionException e) {
             call.fail(e);
         }
         return call;
     }
 
-    /** Stops the idle watchdog; running streams are not touched. */
+    /** Stops the idle watchdog and takes no new call; running streams are not touched. */
     @Override
     public void close() {
+        starter.shutdown();
         if (watchdog != null) {
             watchdog.shutdownNow();
         }
@@ -117,6 +138,17 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
 
         Call(ModelStreamListener listener) {
             this.listener = listener;
+        }
+
+        void start(ChatRequest request) {
+            if (halted) {
+                return; // cancelled before the provider was called
+            }
+            try {
+                model.chat(request, this);
+            } catch (RuntimeException e) {
+                fail(e);
+            }
         }
 
         @Override

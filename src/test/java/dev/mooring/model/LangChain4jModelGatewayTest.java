@@ -360,7 +360,7 @@ class LangChain4jModelGatewayTest {
 
         ModelStream stream = gateway(throwing, Duration.ZERO).stream(ask("hi"), listener);
 
-        assertTrue(listener.ended(), "the error arrives before stream() returns");
+        awaitEnd(listener);
         assertTrue(listener.error().retryable());
         stream.cancel();
         assertEquals(1, listener.callCount());
@@ -383,6 +383,7 @@ class LangChain4jModelGatewayTest {
 
         gateway(brokenTwice, Duration.ZERO).stream(ask("hi"), listener);
 
+        awaitEnd(listener);
         assertEquals(List.of("par"), listener.deltas);
         assertEquals(1, listener.terminalCount());
         assertTrue(listener.error().retryable());
@@ -467,9 +468,49 @@ class LangChain4jModelGatewayTest {
 
         gateway(withEmpties, Duration.ZERO).stream(ask("hi"), listener);
 
+        awaitEnd(listener);
         assertEquals(List.of("text"), listener.deltas);
         assertEquals(1, listener.completions.get());
         assertNull(listener.error());
+    }
+
+    /**
+     * LangChain4j's JDK client reads the whole stream on the thread that called {@code chat} when the response
+     * headers arrive first. The gateway must return at once anyway, and a cancel from its caller must still stop the
+     * provider: otherwise a connection's cancel frame waits behind the answer it should stop.
+     */
+    @Test
+    void aProviderReadingTheStreamOnTheCallingThreadDoesNotHoldTheCaller() throws InterruptedException {
+        CountDownLatch callerReturned = new CountDownLatch(1);
+        AtomicBoolean callerWasFree = new AtomicBoolean();
+        NoHandle handle = new NoHandle();
+        StreamingChatModel readsInline = new StreamingChatModel() {
+            @Override
+            public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                PartialResponseContext context = new PartialResponseContext(handle);
+                handler.onPartialResponse(new PartialResponse("a"), context);
+                try {
+                    callerWasFree.set(callerReturned.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                handler.onPartialResponse(new PartialResponse("b"), context);
+                handler.onCompleteResponse(ChatResponse.builder()
+                        .aiMessage(dev.langchain4j.data.message.AiMessage.from("ab"))
+                        .finishReason(FinishReason.STOP).build());
+            }
+        };
+        RecordingListener listener = new RecordingListener();
+
+        ModelStream stream = gateway(readsInline, Duration.ZERO).stream(ask("hi"), listener);
+        await().atMost(WAIT).until(() -> listener.deltas.size() == 1);
+        stream.cancel();
+        callerReturned.countDown();
+
+        await().atMost(WAIT).until(handle::isCancelled);
+        assertTrue(callerWasFree.get(), "stream() must return while the provider still streams");
+        assertEquals(List.of("a"), listener.deltas, "nothing reaches the listener after cancel");
+        assertEquals(0, listener.terminalCount(), "cancel leaves the end state to the caller");
     }
 
     private LangChain4jModelGateway gateway(StreamingChatModel model, Duration idleTimeout) {
