@@ -97,40 +97,7 @@ fi
 WORKDIR="${MOORING_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/mooring-lab.XXXXXX")}"
 mkdir -p "$WORKDIR"
 if [[ ! -f "$WORKDIR/example.ipynb" ]]; then
-  "$VENV/bin/python" - "$WORKDIR/example.ipynb" <<'PY'
-import json, sys
-
-def code(source, outputs=(), count=None):
-    return {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": list(outputs), "source": source}
-
-traceback = [
-    "\u001b[0;31m---------------------------------------------------------------------------\u001b[0m",
-    "\u001b[0;31mZeroDivisionError\u001b[0m                         Traceback (most recent call last)",
-    "Cell \u001b[0;32mIn[2], line 5\u001b[0m\n\u001b[1;32m      2\u001b[0m \u001b[38;5;28;01mreturn\u001b[39;00m \u001b[38;5;28msum\u001b[39m(values) \u001b[38;5;241m/\u001b[39m \u001b[38;5;28mlen\u001b[39m(values)\n\u001b[0;32m----> 5\u001b[0m \u001b[43mmean\u001b[49m\u001b[43m(\u001b[49m\u001b[43mreadings\u001b[49m\u001b[43m)\u001b[49m",
-    "\u001b[0;31mZeroDivisionError\u001b[0m: division by zero",
-]
-nb = {
-    "nbformat": 4,
-    "nbformat_minor": 5,
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    },
-    "cells": [
-        {"cell_type": "markdown", "metadata": {}, "source": "# Mooring example\n\nOpen the Mooring panel on the right. Right-click the second code cell and choose **Fix this error**, or select a cell and choose **Explain this cell**."},
-        code("import math\n\nvalues = [1, 4, 9, 16]\nroots = [math.sqrt(v) for v in values]\nroots", [
-            {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "[1.0, 2.0, 3.0, 4.0]"}},
-        ], 1),
-        code("def mean(values):\n    return sum(values) / len(values)\n\nreadings = [r for r in [] if r > 0]\nmean(readings)", [
-            {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": traceback},
-        ], 2),
-    ],
-}
-for cell in nb["cells"]:
-    cell["id"] = f"cell-{nb['cells'].index(cell)}"
-with open(sys.argv[1], "w") as fh:
-    json.dump(nb, fh, indent=1)
-PY
+  "$VENV/bin/python" "$ROOT/scripts/example-notebook.py" "$WORKDIR/example.ipynb"
 fi
 
 if [[ -z "${JUPYTER_PORT:-}" ]]; then

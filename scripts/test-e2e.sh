@@ -87,33 +87,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$VENV/bin/python" - "$WORK/example.ipynb" <<'PY'
-import json, sys
-
-def code(cid, source, outputs=(), count=None):
-    return {"cell_type": "code", "id": cid, "execution_count": count, "metadata": {}, "outputs": list(outputs), "source": source}
-
-nb = {
-    "nbformat": 4,
-    "nbformat_minor": 5,
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    },
-    "cells": [
-        {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Mooring end-to-end"},
-        code("squares", "squares = [n * n for n in range(5)]\nsquares", [
-            {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "[0, 1, 4, 9, 16]"}},
-        ], 1),
-        code("broken", "def mean(values):\n    return sum(values) / len(values)\n\nmean([])", [
-            {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
-             "traceback": ["\u001b[0;31mZeroDivisionError\u001b[0m: division by zero"]},
-        ], 2),
-    ],
-}
-with open(sys.argv[1], "w") as fh:
-    json.dump(nb, fh, indent=1)
-PY
+"$VENV/bin/python" "$ROOT/scripts/example-notebook.py" "$WORK/example.ipynb"
 
 PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 LAB_TOKEN="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(24))')"

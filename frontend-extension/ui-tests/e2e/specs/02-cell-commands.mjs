@@ -31,7 +31,7 @@ export default {
     const explain = lastChatFrame(lab);
     assert(explain, 'no chat frame was sent');
     assert(explain.mode === 'explain', `mode ${explain.mode}`);
-    assert(explain.context?.activeCell?.source.includes('squares = [n * n for n in range(5)]'), 'explain: cell source missing');
+    assert(explain.context?.activeCell?.source.includes('roots = [math.sqrt(v) for v in values]'), 'explain: cell source missing');
     assert(explain.context?.notebookPath === 'example.ipynb', `notebookPath ${explain.context?.notebookPath}`);
     const explainEntry = await lab.lastEntry();
     assert(explainEntry.text.includes('**explain** mode'), 'the reply does not mention explain mode');
