@@ -2,8 +2,8 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. the TypeScript client and the JupyterLab panel (Vitest), the Jupyter server extension (pytest),
-#      after building the client and the prebuilt labextension;
+#   2. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
+#      server extension (pytest), after building the client and the prebuilt labextension;
 #   3. the end-to-end scenarios in real JupyterLab and Chromium.
 # The last line sums them up as "N passed, M failed".
 set -uo pipefail
@@ -31,6 +31,7 @@ stage service-h2 ./mvnw -B -ntp clean verify
 
 stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
 stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
+stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
 stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'
 stage e2e scripts/test-e2e.sh
 

@@ -9,7 +9,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { ChatClient } from '@mooring/chat-client';
 
 import mooringSvg from '../style/icons/mooring.svg';
-import { ChatClientLike, ChatMode, ChatModel, Connection } from './chat-model';
+import { ChatMode, ChatModel, Connection } from './chat-model';
 import { ChatPanel } from './chat-panel';
 import { DEFAULT_SETTINGS, explainProxyFailure, MooringSettings, readSettings, resolveTarget } from './connection';
 import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
@@ -21,11 +21,11 @@ export { IMooringChat } from './tokens';
 
 const PLUGIN_ID = 'mooring-jupyterlab:plugin';
 
-namespace CommandIDs {
-  export const open = 'mooring:open';
-  export const explainCell = 'mooring:explain-cell';
-  export const fixError = 'mooring:fix-error';
-}
+const CommandIDs = {
+  open: 'mooring:open',
+  explainCell: 'mooring:explain-cell',
+  fixError: 'mooring:fix-error'
+} as const;
 
 export const mooringIcon = new LabIcon({ name: 'mooring:icon', svgstr: mooringSvg });
 
@@ -50,7 +50,7 @@ function makeConnection(settings: MooringSettings): Connection {
         )
     : bearerRequest(target.restUrl, target.token);
   return {
-    client: client as unknown as ChatClientLike,
+    client,
     api: new ConversationsApi(request),
     explainFailure: target.viaJupyter ? explainProxyFailure : undefined
   };
@@ -113,8 +113,8 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       settingRegistry
         .load(PLUGIN_ID)
         .then((s) => {
-          apply(readSettings(s.composite as Record<string, unknown>));
-          s.changed.connect(() => apply(readSettings(s.composite as Record<string, unknown>)));
+          apply(readSettings(s.composite));
+          s.changed.connect(() => apply(readSettings(s.composite)));
         })
         .catch((err) => {
           console.warn('mooring: could not load settings; using the defaults', err);

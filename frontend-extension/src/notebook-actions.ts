@@ -13,7 +13,7 @@ export function activeCell(tracker: INotebookTracker): { path?: string; cell?: C
   const cell = panel.content.activeCell;
   return {
     path: panel.context.path,
-    cell: cell ? (cell.model.toJSON() as unknown as CellLike) : undefined
+    cell: cell ? (cell.model.toJSON()) : undefined
   };
 }
 

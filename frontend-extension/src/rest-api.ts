@@ -49,7 +49,7 @@ async function checked(response: Response): Promise<Response> {
   let code = `http_${response.status}`;
   let message = `${response.status} ${response.statusText}`.trim();
   try {
-    const body = await response.json();
+    const body = (await response.json()) as { code?: unknown; message?: unknown } | null;
     if (body && typeof body === 'object') {
       code = typeof body.code === 'string' ? body.code : code;
       message = typeof body.message === 'string' ? body.message : message;

@@ -21,7 +21,9 @@ export function MarkdownView({ text, rendermime, codeActions }: MarkdownViewProp
   const renderer = React.useRef<IRenderMime.IRenderer | null>(null);
   const queue = React.useRef<{ busy: boolean; next: string | null }>({ busy: false, next: null });
   const actions = React.useRef(codeActions);
-  actions.current = codeActions;
+  React.useLayoutEffect(() => {
+    actions.current = codeActions;
+  });
 
   const pump = React.useCallback(async () => {
     const q = queue.current;

@@ -7,6 +7,8 @@ export function useNow(active: boolean, intervalMs = 1000): number {
     if (!active) {
       return;
     }
+    // The wall clock is the external system here: re-read it as soon as a countdown starts.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);

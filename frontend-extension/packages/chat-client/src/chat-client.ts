@@ -37,9 +37,9 @@ export interface ConnectionStatus {
 export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onmessage: ((ev: any) => void) | null;
-  onclose: ((ev: any) => void) | null;
-  onerror: ((ev: any) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
 }
 
 /** A WebSocket constructor. */
@@ -185,12 +185,12 @@ const uuid = (): string => {
 };
 
 const browserEnvironment = (): ChatEnvironment | null => {
-  const w = globalThis as any;
-  const on = (t: any, name: string, f: () => void) => (t.addEventListener(name, f), () => t.removeEventListener(name, f));
+  const w = globalThis as Partial<Window & typeof globalThis>;
+  const on = (t: EventTarget, name: string, f: () => void) => (t.addEventListener(name, f), () => t.removeEventListener(name, f));
   return w.addEventListener && w.document
     ? {
-        onOnline: (l) => on(w, 'online', l),
-        onVisible: (l) => on(w.document, 'visibilitychange', () => w.document.visibilityState == 'visible' && l()),
+        onOnline: (l) => on(w as EventTarget, 'online', l),
+        onVisible: (l) => on(w.document!, 'visibilitychange', () => w.document!.visibilityState == 'visible' && l()),
       }
     : null;
 };
@@ -217,6 +217,8 @@ interface Job {
   errAt?: number;
 }
 
+// Typed events on an EventTarget: the interface adds overloads to the class of the same name.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ChatClient {
   addEventListener<K extends keyof ChatClientEventMap>(
     type: K,
@@ -236,6 +238,7 @@ export interface ChatClient {
  * The chat connection: one WebSocket to `/api/chat`, kept alive, re-opened
  * with backoff, with every answer in flight resumed. Starts connecting at once.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ChatClient extends EventTarget {
   /** The REST base URL (used by the auth probe). */
   readonly restUrl: string;
@@ -268,15 +271,17 @@ export class ChatClient extends EventTarget {
     super();
     const d: Omit<ChatClientOptions, 'url' | 'token'> = {
       ...DEFAULTS,
-      WebSocket: (globalThis as any).WebSocket,
+      WebSocket: (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket,
       now: () => Date.now(),
-      timers: { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h: any) => clearTimeout(h) },
+      timers: { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as number) },
       random: Math.random,
       uuid,
       logger: { debug() {}, warn: (...a) => console.warn(...a) },
     };
-    for (const k in options) if ((options as any)[k] !== undefined) (d as any)[k] = (options as any)[k];
-    this.o = d as any;
+    const given = options as unknown as Record<string, unknown>;
+    const merged = d as Record<string, unknown>;
+    for (const k in given) if (given[k] !== undefined) merged[k] = given[k];
+    this.o = d as typeof this.o;
     new URL(options.url);
     if (!this.o.WebSocket) throw new TypeError('mooring: no WebSocket here; pass options.WebSocket');
     this.restUrl = (options.restUrl ?? restBaseFromWsUrl(options.url)).replace(/\/$/, '');
@@ -286,10 +291,13 @@ export class ChatClient extends EventTarget {
     this.pingEvery = this.o.pingIntervalMs;
     this.lostAt = this.now();
     const env = options.environment === undefined ? browserEnvironment() : options.environment;
-    const wake = () => (this.status.state == 'disconnected' && !this.closed ? this.start('reconnecting') : this.tick());
+    const wake = () => {
+      if (this.status.state == 'disconnected' && !this.closed) void this.start('reconnecting');
+      else this.tick();
+    };
     if (env?.onOnline) this.unsubscribe.push(env.onOnline(wake));
     if (env?.onVisible) this.unsubscribe.push(env.onVisible(wake));
-    this.start('connecting');
+    void this.start('connecting');
   }
 
   /** The connection status; see {@link ConnectionStatus}. A `status` event announces every change. */
@@ -367,7 +375,7 @@ export class ChatClient extends EventTarget {
     this.drop();
     this.attempt = 0;
     this.lostAt = this.now();
-    this.start('connecting');
+    void this.start('connecting');
   }
 
   /**
@@ -499,7 +507,7 @@ export class ChatClient extends EventTarget {
     const delay = this.delay(n);
     this.setStatus({ state: 'disconnected', attempt: n, retryAt: t + delay, reason });
     this.stopTimers();
-    this.retryTimer = this.o.timers.setTimeout(() => this.start('reconnecting'), delay);
+    this.retryTimer = this.o.timers.setTimeout(() => void this.start('reconnecting'), delay);
   }
 
   private fail(reason: string): void {

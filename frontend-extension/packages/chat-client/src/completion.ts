@@ -38,6 +38,8 @@ export interface CompletionEventMap {
 export const isFinal = (s: CompletionStatus): s is FinalStatus =>
   s == 'done' || s == 'cancelled' || s == 'failed' || s == 'interrupted';
 
+// Typed events on an EventTarget: the interface adds overloads to the class of the same name.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Completion {
   addEventListener<K extends keyof CompletionEventMap>(
     type: K,
@@ -58,6 +60,7 @@ export interface Completion {
  * `ChatClient.resume`; every field is read-only and kept current by the client,
  * which fires `update` on every change.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Completion extends EventTarget {
   /** The current status; see {@link CompletionStatus}. */
   readonly status: CompletionStatus;

@@ -184,8 +184,8 @@ export type ServerFrame =
  */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {
   try {
-    const f = JSON.parse(String(data));
-    return f && typeof f.type == 'string' ? f : undefined;
+    const f = JSON.parse(String(data)) as { type?: unknown } | null;
+    return f && typeof f.type == 'string' ? (f as ServerFrame) : undefined;
   } catch {
     return undefined;
   }
