@@ -24,12 +24,30 @@ mkdir -p bench
   echo "# Benchmark results"
   echo
   echo "Measured $(date -u +%Y-%m-%d) by \`scripts/bench.sh\` on $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB;"
-  echo "service and load generator on the same machine (the load generator, the JDK WebSocket client parsing every"
-  echo "frame into a JSON tree, takes a large share of the 2 cores); H2 embedded; demo model at full speed, 1,000-chunk"
+  echo "service and load generator on the same machine (the load generator, JDK WebSocket clients that only look at"
+  echo "each frame's first bytes, still takes a share of the 2 cores); H2 embedded; demo model at full speed, 1,000-chunk"
   echo "answers; resume times are from sending \`resume\` to receiving \`done\` after all 1,000 chunks."
   echo
 } > bench/results.md
 java -cp "target/test-classes:$(cat target/bench.classpath)" dev.mooring.bench.ChatBenchmark \
   "http://127.0.0.1:$PORT" "$TOKEN" "$DATA/table.md" "$SERVICE"
 cat "$DATA/table.md" >> bench/results.md
+kill $SERVICE 2>/dev/null || true
+wait $SERVICE 2>/dev/null || true
+
+# Per-chunk latency: a local server in OpenAI's streaming format stamps each delta with the moment it writes it; the
+# service (its own process, openai provider, H2) reads it through LangChain4j and streams it to WebSocket clients in
+# the same JVM as that server, which note the arrival.
+java -cp "target/test-classes:$(cat target/bench.classpath)" -Dmooring.jar=target/quarkus-app/quarkus-run.jar \
+  dev.mooring.bench.LatencyBenchmark "$DATA/latency.md"
+{
+  echo
+  echo "## Per-chunk latency, model server to client"
+  echo
+  echo "From the moment a local server speaking OpenAI's streaming format writes a delta to the moment a WebSocket client"
+  echo "receives it as a chunk: LangChain4j's HTTP client, the completion run, durable progress (H2) and the WebSocket in"
+  echo "between. Every answer streams at its pace at the same time; model server, service and clients share the 2 cores."
+  echo
+  cat "$DATA/latency.md"
+} >> bench/results.md
 echo "wrote bench/results.md"

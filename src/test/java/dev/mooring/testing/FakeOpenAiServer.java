@@ -80,7 +80,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private FakeOpenAiServer() throws IOException {
         serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         threads.execute(this::acceptLoop);
     }
 
@@ -299,6 +299,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         private int endEarlyAfter = -1;
         private Duration pace = Duration.ZERO;
         private volatile boolean gated;
+        private boolean stamped;
 
         private final Semaphore permits = new Semaphore(0);
         private final CountDownLatch started = new CountDownLatch(1);
@@ -323,6 +324,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
         /** Streams these deltas, one chunk each, then a chunk with {@code finish_reason: "stop"} and {@code [DONE]}. */
         public static Reply stream(List<String> deltas) {
             return new Reply(Kind.STREAM, List.copyOf(deltas), 200, null);
+        }
+
+        /**
+         * Streams {@code n} deltas whose text is the moment each is written, {@code @<System.nanoTime()>@}, for
+         * measuring the latency from the provider to a client in the same JVM.
+         */
+        public static Reply timestamps(int n) {
+            Reply reply = new Reply(Kind.STREAM, java.util.Collections.nCopies(n, ""), 200, null);
+            reply.stamped = true;
+            return reply;
         }
 
         /** Answers this HTTP status with OpenAI's JSON error body for it (401, 403, 404, 400, 429, 5xx...). */
@@ -510,7 +521,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     endBody(out);
                     return;
                 }
-                writeEvent(out, chunk("{\"content\":" + quote(deltas.get(i)) + "}", null));
+                String text = stamped ? "@" + System.nanoTime() + "@" : deltas.get(i);
+                writeEvent(out, chunk("{\"content\":" + quote(text) + "}", null));
                 deltasSent.incrementAndGet();
             }
             if (cutAfter >= deltas.size()) {

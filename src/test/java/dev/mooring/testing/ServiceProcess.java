@@ -28,6 +28,7 @@ public final class ServiceProcess {
     private final String modelUrl;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
     private Process process;
 
     public ServiceProcess(Path dataDir, String modelUrl) throws IOException {
@@ -40,6 +41,12 @@ public final class ServiceProcess {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Sets an environment variable of the service process for its next start (overrides the defaults). */
+    public ServiceProcess env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     /** Starts the service and waits until it is ready. */
@@ -62,6 +69,7 @@ public final class ServiceProcess {
                 env.put(key.toUpperCase().replace('.', '_').replace('-', '_'), value);
             }
         }
+        env.putAll(extraEnv);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
         try {
