@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the moment it wrote it; the packaged service reads it through LangChain4j's real client, stores progress and
  * streams it on; a WebSocket client notes when the chunk arrives. Model server and clients live in this JVM, so both
  * moments come from one clock ({@link System#nanoTime()}). Several loads, each a number of answers streaming at once
- * at a given pace. Run by {@code scripts/bench.sh}; writes Markdown to the file named by the first argument.
+ * at a given pace, the questions spread over one pace period. Each load also runs the provider leg alone (the same
+ * server read by LangChain4j in this JVM), to tell the service's share from the model client's. Run by
+ * {@code scripts/bench.sh}; writes Markdown to the file named by the first argument. System properties:
+ * {@code bench.loads} ({@code answers x chunks x chunks-per-second}, comma-separated), {@code bench.serviceJvm}
+ * (extra JVM options of the service).
  */
 public final class LatencyBenchmark {
 
@@ -38,33 +42,89 @@ public final class LatencyBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
-        List<Load> loads = List.of(new Load(10, 100, 20), new Load(100, 200, 50), new Load(200, 200, 100),
-                new Load(400, 200, 100));
+        // answers x chunks per answer x chunks per second, comma-separated
+        List<Load> loads = Arrays.stream(System.getProperty("bench.loads", "10x500x50,100x500x50,200x1000x100,400x1000x100")
+                .split(",")).map(spec -> spec.trim().split("x")).map(p -> new Load(Integer.parseInt(p[0]),
+                        Integer.parseInt(p[1]), Integer.parseInt(p[2]))).toList();
         Path data = Files.createTempDirectory("mooring-latency");
         StringBuilder report = new StringBuilder();
-        report.append("| answers at once | chunks/s offered | chunks/s delivered | latency p50 / p99 / max (ms) |\n")
-                .append("| --- | --- | --- | --- |\n");
+        report.append("| answers at once | chunks/s offered | chunks/s delivered | model server to client, p50 / p99 / max "
+                + "(ms) | model server to LangChain4j alone, p50 / p99 / max (ms) |\n")
+                .append("| --- | --- | --- | --- | --- |\n");
         try (FakeOpenAiServer model = FakeOpenAiServer.start()) {
             ServiceProcess service = new ServiceProcess(data, model.baseUrl())
                     .env("CHAT_NODE_NAME", "latency-bench")
                     .env("CHAT_RATE_LIMIT_FRAMES_PER_SECOND", "100000")
                     .env("CHAT_RATE_LIMIT_BURST", "100000")
                     .env("CHAT_COMPLETIONS_RETAIN_AFTER_END", "1s")
-                    .env("JAVA_TOOL_OPTIONS", "-Xmx1g");
+                    .env("JAVA_TOOL_OPTIONS", "-Xmx1g " + System.getProperty("bench.serviceJvm", ""));
             service.start();
             try {
                 run(service, model, new Load(20, 50, 50)); // warm-up
+                providerLeg(model, new Load(20, 50, 50));
                 for (Load load : loads) {
+                    Measured leg = providerLeg(model, load);
                     Measured m = run(service, model, load);
-                    report.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s |%n", load.answers(),
-                            load.offered(), m.deliveredPerSecond(), m.percentiles()));
+                    report.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s | %s |%n", load.answers(),
+                            load.offered(), m.deliveredPerSecond(), m.percentiles(), leg.percentiles()));
                     System.out.print(report);
                 }
             } finally {
-                service.kill();
+                service.stop();
             }
         }
         Files.writeString(out, report.toString());
+    }
+
+    /**
+     * The provider leg alone: the same model server read by LangChain4j's OpenAI client in this JVM, with the latency
+     * taken at {@code onPartialResponse}. The difference to {@link #run} is the service and the WebSocket.
+     */
+    static Measured providerLeg(FakeOpenAiServer model, Load load) throws Exception {
+        long pace = 1_000_000_000L / load.chunksPerSecond();
+        model.setDefaultReply(() -> Reply.timestamps(load.chunksPerAnswer()).paced(Duration.ofNanos(pace)));
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel client = dev.langchain4j.model.openai
+                .OpenAiStreamingChatModel.builder().baseUrl(model.baseUrl()).apiKey("sk-bench").modelName("gpt-fake")
+                .httpClientBuilder(dev.langchain4j.http.client.jdk.JdkHttpClient.builder().httpClientBuilder(
+                        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
+        int total = load.answers() * load.chunksPerAnswer();
+        double[] latencies = new double[total];
+        AtomicInteger recorded = new AtomicInteger();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        long start = System.nanoTime();
+        long spread = pace / load.answers();
+        for (int i = 0; i < load.answers(); i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(start + i * spread - System.nanoTime());
+            CompletableFuture<Void> finished = new CompletableFuture<>();
+            done.add(finished);
+            client.chat("latency " + i, new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                @Override
+                public void onPartialResponse(String text) {
+                    long now = System.nanoTime();
+                    if (text.startsWith("@")) {
+                        long sent = Long.parseLong(text, 1, text.indexOf('@', 1), 10);
+                        latencies[recorded.getAndIncrement()] = (now - sent) / 1e6;
+                    }
+                }
+
+                @Override
+                public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
+                    finished.complete(null);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    finished.completeExceptionally(error);
+                }
+            });
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (recorded.get() != total) {
+            throw new IllegalStateException("expected " + total + " deltas, got " + recorded.get());
+        }
+        return new Measured(latencies, total / seconds);
     }
 
     private record Measured(double[] latenciesMs, double deliveredPerSecond) {
@@ -95,7 +155,11 @@ public final class LatencyBenchmark {
                     .get(30, TimeUnit.SECONDS));
         }
         long start = System.nanoTime();
+        // Questions spread evenly over one pace period, so that the answers' chunks do not all fall due at once
+        // (people do not all press Enter in the same millisecond).
+        long spread = pace / load.answers();
         for (int i = 0; i < sockets.size(); i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(start + i * spread - System.nanoTime());
             sockets.get(i).sendText(WsClient.chatFrame(UUID.randomUUID().toString(), null, "latency " + i).toString(),
                     true).join();
         }

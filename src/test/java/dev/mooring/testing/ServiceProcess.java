@@ -102,6 +102,22 @@ public final class ServiceProcess {
         process.destroy();
     }
 
+    /** SIGTERM, then waits for the exit (SIGKILL after 30 s). */
+    public void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
