@@ -53,15 +53,20 @@ public class Checkpointer {
             long now = System.currentTimeMillis();
             long lease = config.completions().lease().toMillis();
             boolean renew = now - lastLeaseRenewal >= lease / 3;
+            List<CompletionRun> runs = new ArrayList<>();
             List<Progress> batch = new ArrayList<>();
             for (CompletionRun run : live.all()) {
                 Progress p = run.progress(renew);
                 if (p != null) {
+                    runs.add(run);
                     batch.add(p);
                 }
             }
             if (!batch.isEmpty()) {
                 store.checkpoint(batch, config.nodeName(), Instant.ofEpochMilli(now + lease));
+                for (int i = 0; i < runs.size(); i++) {
+                    runs.get(i).checkpointed(batch.get(i).lastSeq());
+                }
             }
             if (renew) {
                 lastLeaseRenewal = now;

@@ -197,13 +197,20 @@ public final class CompletionRun implements ModelStreamListener {
         }
     }
 
-    /** The progress to write, if any chunk arrived since the last checkpoint (or {@code always}, to renew a lease). */
+    /**
+     * The progress to write, if any chunk arrived since the last stored checkpoint (or {@code always}, to renew a
+     * lease). It stays due until {@link #checkpointed} reports it stored, so a failed pass is written by the next.
+     */
     synchronized Progress progress(boolean always) {
         if (phase != Phase.RUNNING || (!always && lastSeq == checkpointedSeq)) {
             return null;
         }
-        checkpointedSeq = lastSeq;
         return new Progress(id, text.toString(), lastSeq, chunkLengths.toString());
+    }
+
+    /** Notes that the progress up to {@code seq} is stored. */
+    synchronized void checkpointed(long seq) {
+        checkpointedSeq = Math.max(checkpointedSeq, seq);
     }
 
     public synchronized boolean running() {

@@ -1,0 +1,90 @@
+package dev.mooring.completion;
+
+import dev.mooring.config.ChatConfig;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A checkpoint pass that fails (the database is briefly unreachable) leaves the progress due: the next pass writes
+ * it, even when no chunk arrived in between. The store here fails on demand, which a real database does not.
+ */
+class CheckpointRetryTest {
+
+    /** Fails while {@code down}, records what it is given otherwise. */
+    private static final class FlakyStore implements CompletionStore {
+        boolean down;
+        final List<Progress> written = new ArrayList<>();
+
+        @Override
+        public void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+            if (down) {
+                throw new IllegalStateException("database unreachable");
+            }
+            written.addAll(batch);
+        }
+
+        @Override
+        public void finish(FinalState state) {
+        }
+
+        @Override
+        public Optional<StoredCompletion> find(UUID id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int interruptOrphans(String node, Instant now) {
+            return 0;
+        }
+    }
+
+    private static ChatConfig config() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(ChatConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.PropertiesConfigSource(java.util.Map.of("chat.node-name", "checkpoint-test", "chat.data-dir",
+                        "target/checkpoint-retry"), "test", 100))
+                .build();
+        return config.getConfigMapping(ChatConfig.class);
+    }
+
+    @Test
+    void aFailedPassIsWrittenByTheNextOne() {
+        FlakyStore store = new FlakyStore();
+        LocalLiveCompletions live = new LocalLiveCompletions();
+        Checkpointer checkpointer = new Checkpointer(store, live, config());
+        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), (r, s) -> { });
+        live.add(run);
+        run.onDelta("first ");
+        checkpointer.pass();
+        assertEquals(1, store.written.size());
+
+        run.onDelta("second");
+        store.down = true;
+        checkpointer.pass();
+        assertEquals(1, store.written.size());
+
+        store.down = false;
+        checkpointer.pass();
+        assertEquals(2, store.written.size(), "the progress the failed pass missed is written now");
+        assertEquals("first second", store.written.get(1).text());
+        assertEquals(2, store.written.get(1).lastSeq());
+        assertEquals("6,6", store.written.get(1).chunkLengths());
+
+        checkpointer.pass();
+        assertEquals(2, store.written.size(), "stored progress is not written again");
+        run.onDelta("!");
+        checkpointer.pass();
+        assertEquals("first second!", store.written.get(store.written.size() - 1).text());
+    }
+}
