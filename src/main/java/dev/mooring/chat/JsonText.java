@@ -8,13 +8,27 @@ final class JsonText {
     private JsonText() {
     }
 
+    /**
+     * Appends {@code s} as a JSON string. Besides what JSON requires, it escapes U+2028 and U+2029 (for JavaScript
+     * readers) and any unpaired surrogate: a model may split a character between two deltas, and a lone surrogate
+     * written raw would turn into '?' in UTF-8, while the escape lets the client join the halves again.
+     */
     static void appendQuoted(StringBuilder out, String s) {
         out.append('"');
         int start = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029') {
+            if (c >= 0x20 && c < Character.MIN_SURROGATE && c != '"' && c != '\\' && c != '\u2028'
+                    && c != '\u2029') {
+                continue;
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++; // a whole pair: written as it is
+                    continue;
+                }
+            } else if (c > Character.MAX_SURROGATE) {
                 continue;
             }
             out.append(s, start, i);

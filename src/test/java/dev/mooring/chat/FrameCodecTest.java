@@ -18,4 +18,19 @@ class FrameCodecTest {
         assertEquals(42, parsed.path("seq").asLong());
         assertEquals(delta, parsed.path("delta").asText());
     }
+
+    @Test
+    void halvesOfASurrogatePairSplitBetweenChunksSurviveUtf8() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        // what goes on the wire is UTF-8, where a lone surrogate would become '?': it must be escaped instead
+        String first = new String(FrameCodec.chunk("c", 1, "a\uD83D").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String second = new String(FrameCodec.chunk("c", 2, "\uDE00b").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String text = json.readTree(first).path("delta").asText() + json.readTree(second).path("delta").asText();
+        assertEquals("a😀b", text);
+        // a whole pair stays as it is
+        assertEquals("{\"type\":\"chunk\",\"completionId\":\"c\",\"seq\":3,\"delta\":\"😀\"}",
+                FrameCodec.chunk("c", 3, "😀"));
+    }
 }

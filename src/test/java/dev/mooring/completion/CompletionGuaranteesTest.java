@@ -88,7 +88,9 @@ class CompletionGuaranteesTest {
 
     @Test
     void resumeFromTheDatabaseCutsTheStoredTextAtTheOriginalChunks() {
-        List<String> deltas = List.of("Hel", "lo, ", "wörld", " \"quoted\"\n", "```py\nprint(1)\n```", "🙂", "!");
+        // "\uD83D", "\uDE00 ok": an emoji split between two deltas, each half a lone surrogate on the wire
+        List<String> deltas = List.of("Hel", "lo, ", "wörld", " \"quoted\"\n", "```py\nprint(1)\n```", "🙂", "!",
+                "\uD83D", "\uDE00 ok");
         model().enqueue(Reply.stream(deltas));
         String completionId;
         try (WsClient client = WsClient.connect(base.toString(), TOKEN)) {

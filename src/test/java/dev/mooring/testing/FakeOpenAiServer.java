@@ -666,7 +666,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     case '\r' -> json.append("\\r");
                     case '\t' -> json.append("\\t");
                     default -> {
-                        if (c < 0x20) {
+                        if (c < 0x20 || Character.isSurrogate(c)) {
+                            // surrogates escaped: a delta may end or start inside a pair, as a provider may send it
                             json.append(String.format("\\u%04x", (int) c));
                         } else {
                             json.append(c);
