@@ -6,7 +6,6 @@ import dev.mooring.testing.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,11 +44,11 @@ public final class ChatBenchmark {
         // Resume with a 1,000-chunk backlog, served from memory (recently finished answers), after a warm-up.
         resumeTimes(base, token, completed, resumes / 4);
         double[] memory = resumeTimes(base, token, completed, resumes);
-        row(report, "resume of 1,000 chunks from memory, p50 / p99 (ms)", percentiles(memory));
+        row(report, "resume of 1,000 chunks from memory, p50 / p99 (ms)", Percentiles.of(memory, false));
         System.out.println("waiting for the memory log to expire (CHAT_COMPLETIONS_RETAIN_AFTER_END)…");
         Thread.sleep(Long.getLong("bench.retainMillis", 2500));
         double[] stored = resumeTimes(base, token, completed, resumes);
-        row(report, "resume of 1,000 chunks from the database, p50 / p99 (ms)", percentiles(stored));
+        row(report, "resume of 1,000 chunks from the database, p50 / p99 (ms)", Percentiles.of(stored, false));
         if (args.length > 3) {
             sessions(base, token, Long.parseLong(args[3]), Integer.getInteger("bench.sessions", 2000), report);
         }
@@ -60,10 +59,7 @@ public final class ChatBenchmark {
     private record Result(long chunks, List<String> completionIds) {
     }
 
-    /**
-     * Every client asks once and counts the chunk frames of its answer until {@code done}. The client does not parse
-     * JSON (it only looks at the frame's start), so that the load generator takes as little of the CPU as it can.
-     */
+    /** Every client asks once and counts the chunk frames of its answer until {@code done}. */
     private static Result throughput(String base, String token, int clients, int perClient) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         List<java.util.concurrent.CompletableFuture<String>> answers = new ArrayList<>();
@@ -73,30 +69,19 @@ public final class ChatBenchmark {
             java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
             answers.add(done);
             java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(WsClient.chatUri(base, token),
-                    new java.net.http.WebSocket.Listener() {
-                        private final StringBuilder partial = new StringBuilder();
+                    new FrameListener() {
                         private String completionId;
 
                         @Override
-                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
-                                CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                String f = partial.toString();
-                                partial.setLength(0);
-                                if (f.startsWith("{\"type\":\"chunk\"")) {
-                                    chunks.incrementAndGet();
-                                } else if (f.startsWith("{\"type\":\"accepted\"")) {
-                                    int i = f.indexOf("\"completionId\":\"") + 16;
-                                    completionId = f.substring(i, f.indexOf('"', i));
-                                } else if (f.startsWith("{\"type\":\"done\"")) {
-                                    done.complete(completionId);
-                                } else if (f.startsWith("{\"type\":\"ping\"")) {
-                                    w.sendText(f.replace("\"ping\"", "\"pong\""), true);
-                                }
+                        void onFrame(String f, long nanos) {
+                            if (is(f, "chunk")) {
+                                chunks.incrementAndGet();
+                            } else if (is(f, "accepted")) {
+                                int i = f.indexOf("\"completionId\":\"") + 16;
+                                completionId = f.substring(i, f.indexOf('"', i));
+                            } else if (is(f, "done")) {
+                                done.complete(completionId);
                             }
-                            w.request(1);
-                            return null;
                         }
                     }).join();
             sockets.add(ws);
@@ -161,13 +146,6 @@ public final class ChatBenchmark {
             throw new IllegalStateException("cannot read the heap of " + pid + ": " + info);
         }
         return Long.parseLong(m.group(2)) * 1024;
-    }
-
-    private static String percentiles(double[] times) {
-        double[] sorted = times.clone();
-        Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "%.1f / %.1f", sorted[sorted.length / 2],
-                sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)]);
     }
 
     private static void row(StringBuilder report, String measure, String value) {

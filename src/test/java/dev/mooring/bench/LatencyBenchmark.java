@@ -1,5 +1,9 @@
 package dev.mooring.bench;
 
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.ServiceProcess;
@@ -16,9 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /**
  * Per-chunk latency through the whole path: a model server speaking OpenAI's streaming format writes each delta with
@@ -66,7 +71,7 @@ public final class LatencyBenchmark {
                     Measured leg = providerLeg(model, load);
                     Measured m = run(service, model, load);
                     report.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s | %s |%n", load.answers(),
-                            load.offered(), m.deliveredPerSecond(), m.percentiles(), leg.percentiles()));
+                            load.offered(), m.deliveredPerSecond(), Percentiles.of(m.latenciesMs(), true), Percentiles.of(leg.latenciesMs(), true)));
                     System.out.print(report);
                 }
             } finally {
@@ -76,141 +81,117 @@ public final class LatencyBenchmark {
         Files.writeString(out, report.toString());
     }
 
+    /** Latencies of one load, in milliseconds, from the stamps {@code @<nanoTime>@} the model server wrote. */
+    private static final class Stamps {
+        final double[] millis;
+        final AtomicInteger count = new AtomicInteger();
+
+        Stamps(int total) {
+            millis = new double[total];
+        }
+
+        /** Records the stamp that starts at {@code text[from]} (its first '@'), received at {@code nanos}. */
+        void note(String text, int from, long nanos) {
+            long sent = Long.parseLong(text, from + 1, text.indexOf('@', from + 1), 10);
+            millis[count.getAndIncrement()] = (nanos - sent) / 1e6;
+        }
+    }
+
+    private record Measured(double[] latenciesMs, double deliveredPerSecond) {
+    }
+
+    /**
+     * Streams {@code load} from the model server: {@code ask} starts answer {@code i} and returns its end. The
+     * questions are spread evenly over one pace period, so that the answers' chunks do not all fall due at once
+     * (people do not all press Enter in the same millisecond).
+     */
+    private static Measured measure(FakeOpenAiServer model, Load load, Stamps stamps,
+            IntFunction<CompletableFuture<Void>> ask) throws Exception {
+        long pace = 1_000_000_000L / load.chunksPerSecond();
+        model.setDefaultReply(() -> Reply.timestamps(load.chunksPerAnswer()).paced(Duration.ofNanos(pace)));
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        long start = System.nanoTime();
+        long spread = pace / load.answers();
+        for (int i = 0; i < load.answers(); i++) {
+            LockSupport.parkNanos(start + i * spread - System.nanoTime());
+            done.add(ask.apply(i));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int total = stamps.millis.length;
+        if (stamps.count.get() != total) {
+            throw new IllegalStateException("expected " + total + " chunks, got " + stamps.count.get());
+        }
+        return new Measured(stamps.millis, total / seconds);
+    }
+
+    /** Through the service: WebSocket clients (connected beforehand) ask, and note each chunk's arrival. */
+    private static Measured run(ServiceProcess service, FakeOpenAiServer model, Load load) throws Exception {
+        Stamps stamps = new Stamps(load.answers() * load.chunksPerAnswer());
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<Void>> ends = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < load.answers(); i++) {
+            CompletableFuture<Void> end = new CompletableFuture<>();
+            ends.add(end);
+            sockets.add(http.newWebSocketBuilder()
+                    .buildAsync(WsClient.chatUri(service.baseUrl(), ServiceProcess.TOKEN), new FrameListener() {
+                        @Override
+                        void onFrame(String frame, long nanos) {
+                            if (is(frame, "chunk")) {
+                                stamps.note(frame, frame.indexOf("\"delta\":\"@") + 9, nanos);
+                            } else if (is(frame, "done") && frame.contains("\"status\":\"completed\"")) {
+                                end.complete(null);
+                            } else if (is(frame, "done") || is(frame, "error")) {
+                                end.completeExceptionally(new IllegalStateException(frame));
+                            }
+                        }
+                    })
+                    .get(30, TimeUnit.SECONDS));
+        }
+        try {
+            return measure(model, load, stamps, i -> {
+                sockets.get(i).sendText(WsClient.chatFrame(UUID.randomUUID().toString(), null, "latency " + i)
+                        .toString(), true).join();
+                return ends.get(i);
+            });
+        } finally {
+            sockets.forEach(WebSocket::abort);
+        }
+    }
+
     /**
      * The provider leg alone: the same model server read by LangChain4j's OpenAI client in this JVM, with the latency
      * taken at {@code onPartialResponse}. The difference to {@link #run} is the service and the WebSocket.
      */
-    static Measured providerLeg(FakeOpenAiServer model, Load load) throws Exception {
-        long pace = 1_000_000_000L / load.chunksPerSecond();
-        model.setDefaultReply(() -> Reply.timestamps(load.chunksPerAnswer()).paced(Duration.ofNanos(pace)));
-        dev.langchain4j.model.openai.OpenAiStreamingChatModel client = dev.langchain4j.model.openai
-                .OpenAiStreamingChatModel.builder().baseUrl(model.baseUrl()).apiKey("sk-bench").modelName("gpt-fake")
-                .httpClientBuilder(dev.langchain4j.http.client.jdk.JdkHttpClient.builder().httpClientBuilder(
-                        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+    private static Measured providerLeg(FakeOpenAiServer model, Load load) throws Exception {
+        OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder().baseUrl(model.baseUrl())
+                .apiKey("sk-bench").modelName("gpt-fake")
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                 .build();
-        int total = load.answers() * load.chunksPerAnswer();
-        double[] latencies = new double[total];
-        AtomicInteger recorded = new AtomicInteger();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        long start = System.nanoTime();
-        long spread = pace / load.answers();
-        for (int i = 0; i < load.answers(); i++) {
-            java.util.concurrent.locks.LockSupport.parkNanos(start + i * spread - System.nanoTime());
-            CompletableFuture<Void> finished = new CompletableFuture<>();
-            done.add(finished);
-            client.chat("latency " + i, new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+        Stamps stamps = new Stamps(load.answers() * load.chunksPerAnswer());
+        return measure(model, load, stamps, i -> {
+            CompletableFuture<Void> end = new CompletableFuture<>();
+            client.chat("latency " + i, new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(String text) {
-                    long now = System.nanoTime();
                     if (text.startsWith("@")) {
-                        long sent = Long.parseLong(text, 1, text.indexOf('@', 1), 10);
-                        latencies[recorded.getAndIncrement()] = (now - sent) / 1e6;
+                        stamps.note(text, 0, System.nanoTime());
                     }
                 }
 
                 @Override
-                public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
-                    finished.complete(null);
+                public void onCompleteResponse(ChatResponse response) {
+                    end.complete(null);
                 }
 
                 @Override
                 public void onError(Throwable error) {
-                    finished.completeExceptionally(error);
+                    end.completeExceptionally(error);
                 }
             });
-        }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (recorded.get() != total) {
-            throw new IllegalStateException("expected " + total + " deltas, got " + recorded.get());
-        }
-        return new Measured(latencies, total / seconds);
-    }
-
-    private record Measured(double[] latenciesMs, double deliveredPerSecond) {
-        String percentiles() {
-            double[] sorted = latenciesMs.clone();
-            Arrays.sort(sorted);
-            return String.format(Locale.ROOT, "%.1f / %.1f / %.1f", sorted[sorted.length / 2],
-                    sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)],
-                    sorted[sorted.length - 1]);
-        }
-    }
-
-    private static Measured run(ServiceProcess service, FakeOpenAiServer model, Load load) throws Exception {
-        long pace = 1_000_000_000L / load.chunksPerSecond();
-        model.setDefaultReply(() -> Reply.timestamps(load.chunksPerAnswer()).paced(Duration.ofNanos(pace)));
-        int total = load.answers() * load.chunksPerAnswer();
-        double[] latencies = new double[total];
-        AtomicInteger recorded = new AtomicInteger();
-        HttpClient http = HttpClient.newHttpClient();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        List<WebSocket> sockets = new ArrayList<>();
-        for (int i = 0; i < load.answers(); i++) {
-            CompletableFuture<Void> finished = new CompletableFuture<>();
-            done.add(finished);
-            sockets.add(http.newWebSocketBuilder()
-                    .buildAsync(WsClient.chatUri(service.baseUrl(), ServiceProcess.TOKEN), new Listener(latencies,
-                            recorded, finished))
-                    .get(30, TimeUnit.SECONDS));
-        }
-        long start = System.nanoTime();
-        // Questions spread evenly over one pace period, so that the answers' chunks do not all fall due at once
-        // (people do not all press Enter in the same millisecond).
-        long spread = pace / load.answers();
-        for (int i = 0; i < sockets.size(); i++) {
-            java.util.concurrent.locks.LockSupport.parkNanos(start + i * spread - System.nanoTime());
-            sockets.get(i).sendText(WsClient.chatFrame(UUID.randomUUID().toString(), null, "latency " + i).toString(),
-                    true).join();
-        }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        sockets.forEach(WebSocket::abort);
-        int n = recorded.get();
-        if (n != total) {
-            throw new IllegalStateException("expected " + total + " chunks, got " + n);
-        }
-        return new Measured(latencies, total / seconds);
-    }
-
-    /** Notes the arrival of each chunk against the moment the model server wrote it; ends at {@code done}. */
-    private static final class Listener implements WebSocket.Listener {
-        private final double[] latencies;
-        private final AtomicInteger recorded;
-        private final CompletableFuture<Void> finished;
-        private final StringBuilder partial = new StringBuilder();
-
-        Listener(double[] latencies, AtomicInteger recorded, CompletableFuture<Void> finished) {
-            this.latencies = latencies;
-            this.recorded = recorded;
-            this.finished = finished;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.nanoTime();
-                String frame = partial.toString();
-                partial.setLength(0);
-                if (frame.startsWith("{\"type\":\"chunk\"")) {
-                    int at = frame.indexOf("\"delta\":\"@") + 10;
-                    long sent = Long.parseLong(frame, at, frame.indexOf('@', at), 10);
-                    latencies[recorded.getAndIncrement()] = (now - sent) / 1e6;
-                } else if (frame.startsWith("{\"type\":\"done\"")) {
-                    if (!frame.contains("\"status\":\"completed\"")) {
-                        finished.completeExceptionally(new IllegalStateException("answer did not complete: " + frame));
-                    } else {
-                        finished.complete(null);
-                    }
-                } else if (frame.startsWith("{\"type\":\"ping\"")) {
-                    socket.sendText(frame.replace("\"ping\"", "\"pong\""), true);
-                } else if (frame.startsWith("{\"type\":\"error\"")) {
-                    finished.completeExceptionally(new IllegalStateException(frame));
-                }
-            }
-            socket.request(1);
-            return null;
-        }
+            return end;
+        });
     }
 }
