@@ -1,5 +1,6 @@
 package dev.mooring.chat;
 
+import dev.mooring.support.DaemonThreads;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.completion.CompletionRun;
@@ -49,11 +50,8 @@ public class ChatSessions {
     private final ModelInfo modelInfo;
     private final long intervalMs;
     private final long timeoutMs;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mooring-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("mooring-heartbeat"));
 
     public ChatSessions(FrameCodec codec, ConversationService conversations, CompletionService completions,
                         LiveCompletions live, ChatMetrics metrics, ChatConfig config, ChatModelGateway model) {

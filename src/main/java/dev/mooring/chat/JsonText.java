@@ -19,16 +19,11 @@ final class JsonText {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c < Character.MIN_SURROGATE && c != '"' && c != '\\' && c != '\u2028'
-                    && c != '\u2029') {
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029' && !Character.isSurrogate(c)) {
                 continue;
             }
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++; // a whole pair: written as it is
-                    continue;
-                }
-            } else if (c > Character.MAX_SURROGATE) {
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a whole pair: written as it is
                 continue;
             }
             out.append(s, start, i);

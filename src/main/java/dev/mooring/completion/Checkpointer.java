@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.support.DaemonThreads;
 import dev.mooring.config.ChatConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,7 +29,7 @@ public class Checkpointer {
     private final LiveCompletions live;
     private final ChatConfig config;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            CompletionService.daemon("mooring-checkpoint"));
+            DaemonThreads.named("mooring-checkpoint"));
     private long lastLeaseRenewal;
     private long lastOrphanSweep;
 

@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.support.DaemonThreads;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.chat.FrameCodec;
@@ -41,8 +42,8 @@ public class CompletionService {
     private final FrameCodec codec;
     private final ChatMetrics metrics;
     private final ChatConfig config;
-    private final ExecutorService finisher = Executors.newFixedThreadPool(2, daemon("mooring-finish"));
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("mooring-retire"));
+    private final ExecutorService finisher = Executors.newFixedThreadPool(2, DaemonThreads.named("mooring-finish"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mooring-retire"));
     private volatile boolean stopping;
 
     public CompletionService(ChatModelGateway model, CompletionStore store, LiveCompletions live, FrameCodec codec,
@@ -236,13 +237,5 @@ public class CompletionService {
 
     private static ApiException unknown(UUID id) {
         return ApiException.notFound("no completion has the id '" + id + "'");
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

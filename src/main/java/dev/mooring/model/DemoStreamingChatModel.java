@@ -1,5 +1,6 @@
 package dev.mooring.model;
 
+import dev.mooring.support.DaemonThreads;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
@@ -274,11 +275,7 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
         static final ScheduledExecutorService INSTANCE = create();
 
         private static ScheduledExecutorService create() {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "demo-model");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("demo-model"));
             executor.setRemoveOnCancelPolicy(true);
             return executor;
         }

@@ -1,5 +1,6 @@
 package dev.mooring.model;
 
+import dev.mooring.support.DaemonThreads;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -47,11 +48,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
     private final long idleTimeoutNanos;
     private final ScheduledExecutorService watchdog;
     /** Starts provider calls; a thread is busy only as long as the provider's {@code chat} runs on it. */
-    private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "model-call");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService starter = Executors.newCachedThreadPool(DaemonThreads.named("model-call"));
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
 
     /**
@@ -73,11 +70,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
             this.idleTimeoutNanos = idleTimeout.toNanos();
             // one sweep for all running streams, a few times per timeout, rather than a timer per stream
             long period = Math.max(10, Math.min(1000, idleTimeout.toMillis() / 4));
-            this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "model-stream-watchdog");
-                thread.setDaemon(true);
-                return thread;
-            });
+            this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("model-stream-watchdog"));
             watchdog.scheduleAtFixedRate(this::expireIdleStreams, period, period, TimeUnit.MILLISECONDS);
         }
     }
