@@ -77,7 +77,8 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + jar, e);
         }
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+        // only a refused or failed HTTP call is retried: a service that exited fails at once
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the service exited with " + process.exitValue() + "; see " + dataDir);
             }
