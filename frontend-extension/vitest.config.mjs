@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/__tests__/**/*.spec.{ts,tsx}'],
-    restoreMocks: true
+    restoreMocks: true,
+    setupFiles: ['src/__tests__/setup-dom.ts']
   }
 });

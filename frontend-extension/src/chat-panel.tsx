@@ -21,6 +21,8 @@ export interface ChatPanelOptions {
 
 /** The chat side panel: a thin widget around {@link ChatView}. */
 export class ChatPanel extends ReactWidget {
+  #focusRequests = 0;
+
   constructor(private readonly options: ChatPanelOptions) {
     super();
     this.id = 'mooring-chat';
@@ -32,6 +34,12 @@ export class ChatPanel extends ReactWidget {
     return this.options.model;
   }
 
+  /** Activating the panel (its tab, its command) puts the focus in the question box. */
+  protected onActivateRequest(): void {
+    this.#focusRequests++;
+    this.update();
+  }
+
   protected render(): JSX.Element {
     const { model, rendermime, codeActions, onAsk, contextHint, confirmDelete } = this.options;
     return (
@@ -41,6 +49,7 @@ export class ChatPanel extends ReactWidget {
         contextHint={contextHint}
         confirmDelete={confirmDelete}
         codeActions={codeActions}
+        focusRequest={this.#focusRequests}
         renderText={(text) => <MarkdownView text={text} rendermime={rendermime} codeActions={codeActions} />}
       />
     );

@@ -146,6 +146,7 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
 
     app.commands.addCommand(CommandIDs.open, {
       label: 'Open Mooring Chat',
+      caption: 'Show the Mooring chat panel with the cursor in its question box',
       icon: mooringIcon,
       execute: () => app.shell.activateById(panel.id)
     });

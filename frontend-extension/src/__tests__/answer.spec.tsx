@@ -3,7 +3,7 @@ import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { CompletionStatus, ErrorInfo } from '../chat-model';
-import { AnswerView } from '../components/answer';
+import { Answer } from '../components/answer';
 import { DemoBanner } from '../components/demo-banner';
 
 const NOW = 1_700_000_000_000;
@@ -12,23 +12,25 @@ function renderAnswer(status: CompletionStatus, extra: { error?: ErrorInfo; retr
   const onStop = vi.fn();
   const onRetry = vi.fn();
   render(
-    <AnswerView
+    <Answer
       id="a1"
       status={status}
       error={extra.error}
       retryAt={extra.retryAt}
-      now={NOW}
       canRetry={extra.canRetry ?? true}
       onStop={onStop}
       onRetry={onRetry}
     >
       partial answer text
-    </AnswerView>
+    </Answer>
   );
   return { el: screen.getByTestId('mooring-answer'), onStop, onRetry };
 }
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 const RUNNING: CompletionStatus[] = ['waiting', 'streaming', 'stalled', 'paused'];
 const ENDED: CompletionStatus[] = ['done', 'cancelled', 'failed', 'interrupted'];
@@ -82,8 +84,14 @@ describe('answer', () => {
   });
 
   it('shows a visible countdown while a retryable error waits', () => {
+    vi.useFakeTimers({ now: NOW });
     renderAnswer('waiting', { error: { code: 'rate_limited', message: 'rate limited', retryable: true }, retryAt: NOW + 3000 });
     expect(screen.getByTestId('mooring-answer-status').textContent).toContain('rate limited; retrying in 3s');
+  });
+
+  it('offers Escape as the shortcut of Stop', () => {
+    renderAnswer('streaming');
+    expect(screen.getByTestId('mooring-stop').getAttribute('aria-keyshortcuts')).toBe('Escape');
   });
 
   it('hides Retry when the question is not known', () => {

@@ -1,18 +1,23 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { ConnectionStatus } from '../chat-model';
-import { describeStatus, StatusLineView } from '../components/status-line';
+import { secondsUntil } from '../components/countdown';
+import { StatusLine } from '../components/status-line';
 
 const NOW = 1_700_000_000_000;
+const demo = { provider: 'demo', name: 'demo-echo', demo: true };
 
 function renderStatus(status: ConnectionStatus, onRetry = vi.fn()) {
-  render(<StatusLineView status={status} now={NOW} onRetry={onRetry} model={{ provider: 'demo', name: 'demo-echo', demo: true }} />);
-  return { el: screen.getByRole('status'), onRetry };
+  const view = render(<StatusLine status={status} onRetry={onRetry} model={demo} />);
+  return { el: screen.getByTestId('mooring-status'), live: screen.getByRole('status'), onRetry, view };
 }
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 describe('status line', () => {
   it('shows connecting on the first attempt', () => {
@@ -31,17 +36,53 @@ describe('status line', () => {
   });
 
   it('shows disconnected with a countdown and the attempt number', () => {
+    vi.useFakeTimers({ now: NOW });
     const { el } = renderStatus({ state: 'disconnected', attempt: 3, retryAt: NOW + 4200, reason: 'closed (1006)' });
     expect(el.dataset.state).toBe('disconnected');
     expect(screen.getByTestId('mooring-status-label').textContent).toBe('Disconnected');
-    expect(screen.getByTestId('mooring-status-detail').textContent).toBe('retrying in 5s (attempt 3)');
+    expect(screen.getByTestId('mooring-status-detail').textContent).toBe('retrying (attempt 3)');
+    expect(screen.getByTestId('mooring-status-countdown').textContent).toBe('in 5s');
   });
 
   it('counts down as the clock moves', () => {
-    const status: ConnectionStatus = { state: 'disconnected', attempt: 2, retryAt: NOW + 10_000 };
-    expect(describeStatus(status, NOW).detail).toBe('retrying in 10s (attempt 2)');
-    expect(describeStatus(status, NOW + 7_500).detail).toBe('retrying in 3s (attempt 2)');
-    expect(describeStatus(status, NOW + 60_000).detail).toBe('retrying in 0s (attempt 2)');
+    vi.useFakeTimers({ now: NOW });
+    renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 10_000 });
+    const countdown = screen.getByTestId('mooring-status-countdown');
+    expect(countdown.textContent).toBe('in 10s');
+    act(() => vi.advanceTimersByTime(7_000));
+    expect(countdown.textContent).toBe('in 3s');
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(countdown.textContent).toBe('in 0s');
+    expect(secondsUntil(NOW + 7_500, NOW)).toBe(8);
+  });
+
+  it('never shows a countdown counted from an old clock reading, not even for one render', () => {
+    vi.useFakeTimers({ now: NOW });
+    const { el, view } = renderStatus({ state: 'connected' });
+    // The panel has been open for a minute when the connection drops.
+    vi.setSystemTime(NOW + 60_000);
+    const shown = new MutationObserver(() => undefined);
+    shown.observe(el, { subtree: true, childList: true, characterData: true, characterDataOldValue: true });
+    view.rerender(
+      <StatusLine status={{ state: 'disconnected', attempt: 1, retryAt: NOW + 65_000 }} onRetry={vi.fn()} model={demo} />
+    );
+    const texts = shown.takeRecords().flatMap((r) => [r.oldValue ?? '', ...Array.from(r.addedNodes, (n) => n.textContent ?? '')]);
+    shown.disconnect();
+    expect(screen.getByTestId('mooring-status-countdown').textContent).toBe('in 5s');
+    expect(texts.filter((t) => /\b6\ds/.test(t))).toEqual([]);
+  });
+
+  it('announces changes of state, but not the ticking countdown, which stays outside the live region', () => {
+    vi.useFakeTimers({ now: NOW });
+    const { live, view } = renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 10_000 });
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.contains(screen.getByTestId('mooring-status-countdown'))).toBe(false);
+    const announced = live.textContent;
+    act(() => vi.advanceTimersByTime(3_000));
+    expect(screen.getByTestId('mooring-status-countdown').textContent).toBe('in 7s');
+    expect(live.textContent).toBe(announced);
+    view.rerender(<StatusLine status={{ state: 'reconnecting', attempt: 2 }} onRetry={vi.fn()} model={demo} />);
+    expect(live.textContent).toBe('Reconnecting attempt 2');
   });
 
   it('shows reconnecting with the attempt under way', () => {
@@ -65,10 +106,5 @@ describe('status line', () => {
     const { onRetry } = renderStatus({ state: 'disconnected', attempt: 1, retryAt: NOW + 1000 });
     fireEvent.click(screen.getByTestId('mooring-retry-now'));
     expect(onRetry).toHaveBeenCalled();
-  });
-
-  it('is a polite live region', () => {
-    const { el } = renderStatus({ state: 'connected' });
-    expect(el.getAttribute('aria-live')).toBe('polite');
   });
 });

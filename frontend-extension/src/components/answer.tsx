@@ -2,8 +2,7 @@ import * as React from 'react';
 
 import type { CompletionStatus, ErrorInfo } from '../chat-model';
 import { isFinalStatus } from '../chat-model';
-import { secondsUntil } from './status-line';
-import { useNow } from './use-now';
+import { Countdown } from './countdown';
 
 const LABELS: Record<CompletionStatus, string> = {
   waiting: 'Waiting',
@@ -16,17 +15,15 @@ const LABELS: Record<CompletionStatus, string> = {
   interrupted: 'Interrupted'
 };
 
-/** The words shown for an answer's state: its name and what it means. */
+/** The words shown for an answer's state: its name and what it means (a retry's countdown is apart). */
 export function describeAnswer(
   status: CompletionStatus,
   error: ErrorInfo | undefined,
-  retryAt: number | undefined,
-  now: number
+  retryAt: number | undefined
 ): { label: string; detail: string } {
   const label = LABELS[status] ?? status;
-  const wait = secondsUntil(retryAt, now);
-  if (wait !== undefined && !isFinalStatus(status)) {
-    return { label, detail: `${error?.message ?? 'the service asked to try again'}; retrying in ${wait}s` };
+  if (retryAt !== undefined && !isFinalStatus(status)) {
+    return { label, detail: `${error?.message ?? 'the service asked to try again'}; retrying in` };
   }
   switch (status) {
     case 'waiting':
@@ -50,12 +47,11 @@ export function describeAnswer(
   }
 }
 
-export interface AnswerViewProps {
+export interface AnswerProps {
   id: string;
   status: CompletionStatus;
   error?: ErrorInfo;
   retryAt?: number;
-  now: number;
   /** The rendered text (Markdown view in the panel, plain text in tests). */
   children?: React.ReactNode;
   /** Whether the question is known, so Retry can resend it. */
@@ -64,10 +60,10 @@ export interface AnswerViewProps {
   onRetry: () => void;
 }
 
-/** One assistant answer with its state in place of a spinner (pure: the clock is a prop). */
-export function AnswerView(props: AnswerViewProps): JSX.Element {
-  const { id, status, error, retryAt, now, children, canRetry, onStop, onRetry } = props;
-  const { label, detail } = describeAnswer(status, error, retryAt, now);
+/** One assistant answer with its state in place of a spinner. */
+export function Answer(props: AnswerProps): JSX.Element {
+  const { id, status, error, retryAt, children, canRetry, onStop, onRetry } = props;
+  const { label, detail } = describeAnswer(status, error, retryAt);
   const running = !isFinalStatus(status);
   const retryable = canRetry && (status === 'failed' || status === 'interrupted');
   return (
@@ -88,7 +84,12 @@ export function AnswerView(props: AnswerViewProps): JSX.Element {
           role={status === 'failed' ? 'alert' : undefined}
         >
           <span className="jp-Mooring-answerStateLabel">{label}</span>
-          {detail && <span className="jp-Mooring-answerStateDetail">: {detail}</span>}
+          {detail && (
+            <span className="jp-Mooring-answerStateDetail">
+              : {detail}
+              {running && retryAt !== undefined && <> <Countdown until={retryAt} /></>}
+            </span>
+          )}
         </span>
         {running && (
           <button
@@ -96,6 +97,8 @@ export function AnswerView(props: AnswerViewProps): JSX.Element {
             className="jp-Mooring-button"
             data-testid="mooring-stop"
             aria-label="Stop this answer"
+            aria-keyshortcuts="Escape"
+            title="Stop this answer (Escape)"
             onClick={onStop}
           >
             Stop
@@ -111,14 +114,8 @@ export function AnswerView(props: AnswerViewProps): JSX.Element {
           >
             Retry
           </button>
-          )}
+        )}
       </div>
     </div>
   );
-}
-
-/** The answer with a ticking clock while a retry is scheduled. */
-export function Answer(props: Omit<AnswerViewProps, 'now'>): JSX.Element {
-  const now = useNow(props.retryAt !== undefined && !isFinalStatus(props.status));
-  return <AnswerView {...props} now={now} />;
 }

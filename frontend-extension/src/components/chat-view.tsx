@@ -1,12 +1,15 @@
 import * as React from 'react';
 
 import type { AnswerEntry, ChatModel, UserEntry } from '../chat-model';
+import { isFinalStatus } from '../chat-model';
 import type { ConversationSummary } from '../rest-api';
 import { Answer } from './answer';
 import type { CodeActions } from './code-actions';
 import { Composer } from './composer';
 import { ConversationList } from './conversation-list';
 import { DemoBanner } from './demo-banner';
+import { HistoryIcon, NewChatIcon } from './icons';
+import { settlePartialMarkdown } from './partial-markdown';
 import { StatusLine } from './status-line';
 
 export interface ChatViewProps {
@@ -18,6 +21,8 @@ export interface ChatViewProps {
   contextHint?: () => string;
   onAsk: (text: string) => void;
   confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
+  /** Each new value moves the focus to the question box (the panel was opened by its command). */
+  focusRequest?: number;
 }
 
 /** Re-renders on every `model.changed`. */
@@ -76,9 +81,11 @@ function UserMessage({ entry }: { entry: UserEntry }): JSX.Element {
 
 /** The whole panel: status line, demo banner, conversations, messages, question box. */
 export function ChatView(props: ChatViewProps): JSX.Element {
-  const { model, renderText, onAsk, confirmDelete, contextHint } = props;
+  const { model, renderText, onAsk, confirmDelete, contextHint, focusRequest } = props;
   useModel(model);
-  const [showList, setShowList] = React.useState(false);
+  // When the history was opened (its ages count from then); undefined while it is closed.
+  const [listOpenedAt, setListOpenedAt] = React.useState<number>();
+  const showList = listOpenedAt !== undefined;
   const messages = React.useRef<HTMLDivElement>(null);
   const entries = model.entries;
   useStickToBottom(messages);
@@ -89,31 +96,50 @@ export function ChatView(props: ChatViewProps): JSX.Element {
     }
   };
 
+  // Escape stops the answers still running (not while an input method is composing).
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.nativeEvent.isComposing) {
+      return;
+    }
+    const running = entries.filter((e) => e.kind === 'answer' && !isFinalStatus(e.status));
+    if (running.length > 0) {
+      event.preventDefault();
+      event.stopPropagation();
+      running.forEach((e) => model.stop(e.id));
+    }
+  };
+
   return (
-    <div className="jp-Mooring-panel" data-testid="mooring-panel">
+    <div className="jp-Mooring-panel" data-testid="mooring-panel" onKeyDown={onKeyDown}>
       <div className="jp-Mooring-header">
         <span className="jp-Mooring-title">Mooring</span>
         <button
           type="button"
-          className="jp-Mooring-button"
+          className="jp-Mooring-iconButton"
           data-testid="mooring-toggle-conversations"
           aria-expanded={showList}
+          aria-label="History"
+          title={showList ? 'Hide history' : 'History'}
           onClick={() => {
-            setShowList(!showList);
+            setListOpenedAt(showList ? undefined : Date.now());
             if (!showList) {
               void model.refreshConversations();
             }
           }}
         >
-          {showList ? 'Hide history' : 'History'}
+          <HistoryIcon />
+          <span className="jp-Mooring-iconLabel">History</span>
         </button>
         <button
           type="button"
-          className="jp-Mooring-button"
+          className="jp-Mooring-iconButton"
           data-testid="mooring-new-conversation"
+          aria-label="New chat"
+          title="New chat"
           onClick={() => model.newConversation()}
         >
-          New chat
+          <NewChatIcon />
+          <span className="jp-Mooring-iconLabel">New chat</span>
         </button>
       </div>
       <StatusLine status={model.status} model={model.modelInfo} onRetry={() => model.reconnect()} />
@@ -123,8 +149,9 @@ export function ChatView(props: ChatViewProps): JSX.Element {
           conversations={model.conversations}
           activeId={model.activeConversationId}
           error={model.conversationsError}
+          now={listOpenedAt}
           onOpen={(id) => {
-            setShowList(false);
+            setListOpenedAt(undefined);
             void model.openConversation(id);
           }}
           onDelete={(c) => void remove(c)}
@@ -151,7 +178,7 @@ export function ChatView(props: ChatViewProps): JSX.Element {
           )
         )}
       </div>
-      <Composer onSend={onAsk} contextHint={contextHint?.()} />
+      <Composer onSend={onAsk} contextHint={contextHint?.()} focusRequest={focusRequest} />
     </div>
   );
 }
@@ -172,7 +199,8 @@ function AnswerItem(props: {
       onStop={() => model.stop(entry.id)}
       onRetry={() => model.retry(entry.id)}
     >
-      {entry.text ? renderText(entry.text) : null}
+      {/* While it streams, what is half written is closed or held back rather than shown raw. */}
+      {entry.text ? renderText(isFinalStatus(entry.status) ? entry.text : settlePartialMarkdown(entry.text)) : null}
     </Answer>
   );
 }

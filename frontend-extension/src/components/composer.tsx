@@ -4,11 +4,29 @@ export interface ComposerProps {
   onSend: (text: string) => void;
   /** Says what context goes with the question, e.g. the notebook's name. */
   contextHint?: string;
+  /** Each new value moves the focus into the question box. */
+  focusRequest?: number;
+}
+
+/**
+ * Whether a key press belongs to an input method composing text (Japanese, Chinese, ...):
+ * its Enter picks a candidate and must not send. Safari reports the Enter that ends a
+ * composition after `compositionend`, with key code 229.
+ */
+function isComposing(event: React.KeyboardEvent): boolean {
+  return event.nativeEvent.isComposing || event.keyCode === 229;
 }
 
 /** The question box: Enter sends, Shift+Enter adds a line. */
-export function Composer({ onSend, contextHint }: ComposerProps): JSX.Element {
+export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): JSX.Element {
   const [text, setText] = React.useState('');
+  const input = React.useRef<HTMLTextAreaElement>(null);
+  const keysHelp = React.useId();
+  React.useEffect(() => {
+    if (focusRequest) {
+      input.current?.focus();
+    }
+  }, [focusRequest]);
   const send = (): void => {
     if (text.trim()) {
       onSend(text);
@@ -24,25 +42,36 @@ export function Composer({ onSend, contextHint }: ComposerProps): JSX.Element {
       }}
     >
       <textarea
+        ref={input}
         className="jp-Mooring-input"
         data-testid="mooring-input"
         aria-label="Ask Mooring"
+        aria-describedby={keysHelp}
         placeholder="Ask about your notebook…"
         rows={3}
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+          if (e.key === 'Enter' && !e.shiftKey && !isComposing(e)) {
             e.preventDefault();
             send();
           }
         }}
       />
+      <span id={keysHelp} className="jp-Mooring-visuallyHidden">
+        Enter sends, Shift+Enter starts a new line, Escape stops the answer.
+      </span>
       <div className="jp-Mooring-composerBar">
-        <span className="jp-Mooring-contextHint" data-testid="mooring-context-hint">
+        <span className="jp-Mooring-contextHint" data-testid="mooring-context-hint" title={contextHint}>
           {contextHint ?? ''}
         </span>
-        <button type="submit" className="jp-Mooring-button jp-mod-accept" data-testid="mooring-send" disabled={!text.trim()}>
+        <button
+          type="submit"
+          className="jp-Mooring-button jp-mod-accept"
+          data-testid="mooring-send"
+          disabled={!text.trim()}
+          title="Send (Enter)"
+        >
           Send
         </button>
       </div>

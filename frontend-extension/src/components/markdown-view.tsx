@@ -3,6 +3,7 @@ import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import * as React from 'react';
 
+import { AnswerSanitizer, hardenLinks } from './answer-sanitizer';
 import { CodeActions, decorateCodeBlocks } from './code-actions';
 
 export interface MarkdownViewProps {
@@ -11,10 +12,46 @@ export interface MarkdownViewProps {
   codeActions: CodeActions;
 }
 
+const answerRegistries = new WeakMap<IRenderMimeRegistry, IRenderMimeRegistry>();
+
+/** `rendermime` with the sanitizer for model output in place of its own (one clone per registry). */
+export function answerRendermime(rendermime: IRenderMimeRegistry): IRenderMimeRegistry {
+  let clone = answerRegistries.get(rendermime);
+  if (!clone) {
+    clone = rendermime.clone({ sanitizer: new AnswerSanitizer(rendermime.sanitizer) });
+    answerRegistries.set(rendermime, clone);
+  }
+  return clone;
+}
+
+/** A Markdown renderer for answers: JupyterLab's, with the sanitizer for model output. */
+export function createAnswerRenderer(rendermime: IRenderMimeRegistry): IRenderMime.IRenderer {
+  const renderer = answerRendermime(rendermime).createRenderer('text/markdown');
+  renderer.addClass('jp-Mooring-markdown');
+  return renderer;
+}
+
 /**
- * Markdown through JupyterLab's own renderer, untrusted: the registry's sanitizer
- * cleans the HTML and nothing in it runs. While an answer streams, renders are
- * coalesced: at most one at a time, always ending with the latest text.
+ * Renders `source` (untrusted) into `renderer`, typesets its math with the registry's LaTeX
+ * typesetter as in Markdown cells, and adds the code block toolbars.
+ */
+export async function renderAnswer(
+  renderer: IRenderMime.IRenderer,
+  rendermime: IRenderMimeRegistry,
+  source: string,
+  actions: CodeActions
+): Promise<void> {
+  await renderer.renderModel(new MimeModel({ data: { 'text/markdown': source }, trusted: false }));
+  // The renderer is not an attached Lumino widget, so it does not typeset by itself.
+  await rendermime.latexTypesetter?.typeset(renderer.node);
+  // The renderer's and the typesetter's own link hardening keep the referrer.
+  hardenLinks(renderer.node);
+  decorateCodeBlocks(renderer.node, actions);
+}
+
+/**
+ * An answer's Markdown, rendered as {@link renderAnswer} does. While an answer streams,
+ * renders are coalesced: at most one at a time, always ending with the latest text.
  */
 export function MarkdownView({ text, rendermime, codeActions }: MarkdownViewProps): JSX.Element {
   const host = React.useRef<HTMLDivElement>(null);
@@ -35,9 +72,7 @@ export function MarkdownView({ text, rendermime, codeActions }: MarkdownViewProp
       while (q.next !== null && renderer.current) {
         const source = q.next;
         q.next = null;
-        const r = renderer.current;
-        await r.renderModel(new MimeModel({ data: { 'text/markdown': source }, trusted: false }));
-        decorateCodeBlocks(r.node, {
+        await renderAnswer(renderer.current, rendermime, source, {
           insertBelow: (code) => actions.current.insertBelow(code),
           replaceActiveCell: (code) => actions.current.replaceActiveCell(code)
         });
@@ -47,11 +82,10 @@ export function MarkdownView({ text, rendermime, codeActions }: MarkdownViewProp
     } finally {
       q.busy = false;
     }
-  }, []);
+  }, [rendermime]);
 
   React.useEffect(() => {
-    const r = rendermime.createRenderer('text/markdown');
-    r.addClass('jp-Mooring-markdown');
+    const r = createAnswerRenderer(rendermime);
     renderer.current = r;
     host.current?.appendChild(r.node);
     return () => {

@@ -1,12 +1,7 @@
 import * as React from 'react';
 
 import type { ConnectionStatus, ModelInfo } from '../chat-model';
-import { useNow } from './use-now';
-
-/** Whole seconds from `now` until `at` (never negative). */
-export function secondsUntil(at: number | undefined, now: number): number | undefined {
-  return at === undefined ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
-}
+import { Countdown } from './countdown';
 
 const LABELS: Record<ConnectionStatus['state'], string> = {
   connecting: 'Connecting',
@@ -16,26 +11,22 @@ const LABELS: Record<ConnectionStatus['state'], string> = {
   failed: 'Failed'
 };
 
-/** The words of the status line: the state's name and what it means now. */
-export function describeStatus(status: ConnectionStatus, now: number, model?: ModelInfo): { label: string; detail: string } {
+/** The words of the status line: the state's name and what it means (the countdown is apart). */
+export function describeStatus(status: ConnectionStatus, model?: ModelInfo): { label: string; detail: string } {
   const label = LABELS[status.state] ?? status.state;
   const attempt = status.attempt ? `attempt ${status.attempt}` : '';
-  const wait = secondsUntil(status.retryAt, now);
   switch (status.state) {
     case 'connecting':
       return { label, detail: 'opening the connection to the chat service…' };
     case 'connected':
       return { label, detail: model ? `${model.name} (${model.provider})` : '' };
     case 'disconnected':
-      if (wait !== undefined) {
-        return { label, detail: `retrying in ${wait}s${attempt ? ` (${attempt})` : ''}` };
+      if (status.retryAt !== undefined) {
+        return { label, detail: `retrying${attempt ? ` (${attempt})` : ''}` };
       }
       return { label, detail: status.reason ?? '' };
     case 'reconnecting':
-      return {
-        label,
-        detail: [attempt, wait ? `next try in ${wait}s` : ''].filter(Boolean).join(', ') || 'trying now…'
-      };
+      return { label, detail: attempt || 'trying now…' };
     case 'failed':
       return { label, detail: status.reason ?? 'gave up reconnecting' };
     default:
@@ -43,35 +34,42 @@ export function describeStatus(status: ConnectionStatus, now: number, model?: Mo
   }
 }
 
-export interface StatusLineViewProps {
+export interface StatusLineProps {
   status: ConnectionStatus;
-  /** Epoch ms used for the countdown. */
-  now: number;
   model?: ModelInfo;
   /** "Retry now": `client.reconnect()`. */
   onRetry: () => void;
 }
 
-/** The connection status line (pure: the clock is a prop). */
-export function StatusLineView({ status, now, model, onRetry }: StatusLineViewProps): JSX.Element {
-  const { label, detail } = describeStatus(status, now, model);
+/**
+ * The connection status line. Screen readers hear its state and detail when they change;
+ * the countdown beside them ticks outside the live region, so it is seen, not announced.
+ */
+export function StatusLine({ status, model, onRetry }: StatusLineProps): JSX.Element {
+  const { label, detail } = describeStatus(status, model);
   const canRetry = status.state === 'failed' || (status.state === 'disconnected' && status.retryAt !== undefined);
   return (
     <div
       className={`jp-Mooring-status jp-Mooring-status-${status.state}`}
-      role="status"
-      aria-live="polite"
       data-testid="mooring-status"
       data-state={status.state}
       data-attempt={status.attempt ?? ''}
     >
       <span className="jp-Mooring-statusDot" aria-hidden="true" />
-      <span className="jp-Mooring-statusLabel" data-testid="mooring-status-label">
-        {label}
+      <span className="jp-Mooring-statusText" role="status" aria-live="polite" aria-atomic="true">
+        <span className="jp-Mooring-statusLabel" data-testid="mooring-status-label">
+          {label}
+        </span>
+        {detail && ' '}
+        {detail && (
+          <span className="jp-Mooring-statusDetail" data-testid="mooring-status-detail">
+            {detail}
+          </span>
+        )}
       </span>
-      {detail && (
-        <span className="jp-Mooring-statusDetail" data-testid="mooring-status-detail">
-          {detail}
+      {status.retryAt !== undefined && (
+        <span className="jp-Mooring-statusCountdown" data-testid="mooring-status-countdown">
+          in <Countdown until={status.retryAt} />
         </span>
       )}
       {canRetry && (
@@ -86,10 +84,4 @@ export function StatusLineView({ status, now, model, onRetry }: StatusLineViewPr
       )}
     </div>
   );
-}
-
-/** The status line with a ticking clock while a retry is scheduled. */
-export function StatusLine(props: Omit<StatusLineViewProps, 'now'>): JSX.Element {
-  const now = useNow(props.status.retryAt !== undefined);
-  return <StatusLineView {...props} now={now} />;
 }
