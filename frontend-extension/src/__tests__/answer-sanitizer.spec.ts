@@ -144,6 +144,24 @@ describe('model output is rendered without trusting it', () => {
     }
   });
 
+  it('hardens what the LaTeX typesetter adds too: its styles that fetch and its links', async () => {
+    // MathJax's own filter lets \style{cursor: url(...)} and \href through.
+    const mathjax = {
+      typeset: (node: HTMLElement) => {
+        node.insertAdjacentHTML(
+          'beforeend',
+          `<span class="MathJax" style="cursor: url(${EVIL}/c.cur), auto">x</span><a href="${EVIL}/m">m</a>`
+        );
+      }
+    };
+    const typesetting = jupyterRendermime(mathjax);
+    const renderer = createAnswerRenderer(typesetting);
+    await renderAnswer(renderer, typesetting, 'The area is $\\pi r^2$.', noActions);
+    expect(remoteLoads(renderer.node)).toEqual([]);
+    const link = renderer.node.querySelector<HTMLAnchorElement>(`a[href="${EVIL}/m"]`)!;
+    expect(link.rel.split(' ').sort()).toEqual(['noopener', 'noreferrer']);
+  });
+
   it('strips event handlers and keeps the answer text', async () => {
     const node = await show('<p onclick="alert(1)" onmouseover="alert(2)">**Mean** of a list</p>');
     expect(node.querySelector('[onclick], [onmouseover]')).toBeNull();

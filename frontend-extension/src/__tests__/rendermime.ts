@@ -17,7 +17,7 @@ export class RecordingTypesetter implements IRenderMime.ILatexTypesetter {
  * JupyterLab's rendermime registry as the app builds it: the standard renderers, JupyterLab's own
  * sanitizer and a real Markdown parser (marked, which JupyterLab's parser is built on).
  */
-export function jupyterRendermime(typesetter?: RecordingTypesetter): RenderMimeRegistry {
+export function jupyterRendermime(typesetter?: IRenderMime.ILatexTypesetter): RenderMimeRegistry {
   return new RenderMimeRegistry({
     initialFactories: standardRendererFactories,
     sanitizer: new Sanitizer(),

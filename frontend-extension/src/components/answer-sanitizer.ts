@@ -43,7 +43,7 @@ function protocolOf(url: string): string | undefined {
 }
 
 /** Makes every link in `root` safe to click: http(s), mailto or relative only, in a new tab, no referrer. */
-export function hardenLinks(root: ParentNode): void {
+function hardenLinks(root: ParentNode): void {
   root.querySelectorAll('a').forEach((a) => {
     a.removeAttribute('download');
     a.removeAttribute('ping');
@@ -61,6 +61,23 @@ export function hardenLinks(root: ParentNode): void {
     a.setAttribute('target', '_blank');
     a.setAttribute('rel', 'noopener noreferrer');
   });
+}
+
+function dropLoadingStyles(root: ParentNode): void {
+  root.querySelectorAll('[style]').forEach((el) => {
+    if (LOADING_CSS.test(el.getAttribute('style') ?? '')) {
+      el.removeAttribute('style');
+    }
+  });
+}
+
+/**
+ * Hardens what comes into `root` after the sanitizer: the renderer's and the LaTeX
+ * typesetter's links and inline styles (MathJax's own filter lets `cursor: url(...)` through).
+ */
+export function hardenRendered(root: ParentNode): void {
+  dropLoadingStyles(root);
+  hardenLinks(root);
 }
 
 /** A link (plain text inside another link) standing in for media not loaded: "Image: a plot (example.com)". */
@@ -108,20 +125,19 @@ function harden(root: DocumentFragment): void {
     }
   });
   root.querySelectorAll('*').forEach((el) => {
-    for (const { name, value } of Array.from(el.attributes)) {
+    for (const name of el.getAttributeNames()) {
       const loads =
         LOADING_ATTRIBUTES.has(name) ||
         name.startsWith('data-command') ||
         name.startsWith('on') ||
         (name === 'src' && el.localName !== 'img') ||
-        (name === 'href' && el.localName !== 'a') ||
-        (name === 'style' && LOADING_CSS.test(value));
+        (name === 'href' && el.localName !== 'a');
       if (loads) {
         el.removeAttribute(name);
       }
     }
   });
-  hardenLinks(root);
+  hardenRendered(root);
 }
 
 /** Applies the rules to HTML that a sanitizer already cleaned; answers the HTML to show. */

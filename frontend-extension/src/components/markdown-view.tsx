@@ -3,7 +3,7 @@ import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import * as React from 'react';
 
-import { AnswerSanitizer, hardenLinks } from './answer-sanitizer';
+import { AnswerSanitizer, hardenRendered } from './answer-sanitizer';
 import { CodeActions, decorateCodeBlocks } from './code-actions';
 
 export interface MarkdownViewProps {
@@ -44,8 +44,8 @@ export async function renderAnswer(
   await renderer.renderModel(new MimeModel({ data: { 'text/markdown': source }, trusted: false }));
   // The renderer is not an attached Lumino widget, so it does not typeset by itself.
   await rendermime.latexTypesetter?.typeset(renderer.node);
-  // The renderer's and the typesetter's own link hardening keep the referrer.
-  hardenLinks(renderer.node);
+  // What the renderer and the typesetter add after the sanitizer: links that keep the referrer, MathJax styles.
+  hardenRendered(renderer.node);
   decorateCodeBlocks(renderer.node, actions);
 }
 
