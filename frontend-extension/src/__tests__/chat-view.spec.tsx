@@ -123,12 +123,15 @@ describe('chat panel', () => {
     expect(document.activeElement).toBe(input());
   });
 
-  it('renders a streaming answer with its half-written Markdown settled, and the final one as it is', () => {
+  it('renders a streaming or cut-off answer with its half-written Markdown settled, a completed one as it is', () => {
     const { client, rendered } = setup();
     ask('Show me');
     act(() => client.sent[0].update({ status: 'streaming', text: 'Use **pandas\n\n```python\nimport pan' }));
     expect(rendered.at(-1)).toBe('Use **pandas\n\n```python\nimport pan\n```');
-    act(() => client.sent[0].update({ status: 'done', text: 'Done: *x' }));
+    act(() => client.sent[0].update({ status: 'interrupted', text: '*This is cut' }));
+    expect(rendered.at(-1)).toBe('*This is cut*');
+    ask('Again');
+    act(() => client.sent[1].update({ status: 'done', text: 'Done: *x' }));
     expect(rendered.at(-1)).toBe('Done: *x');
   });
 

@@ -199,8 +199,8 @@ function AnswerItem(props: {
       onStop={() => model.stop(entry.id)}
       onRetry={() => model.retry(entry.id)}
     >
-      {/* While it streams, what is half written is closed or held back rather than shown raw. */}
-      {entry.text ? renderText(isFinalStatus(entry.status) ? entry.text : settlePartialMarkdown(entry.text)) : null}
+      {/* Until it is done (streaming, or cut off by Stop, a failure or a restart), what is half written is closed or held back rather than shown raw. */}
+      {entry.text ? renderText(entry.status === 'done' ? entry.text : settlePartialMarkdown(entry.text)) : null}
     </Answer>
   );
 }

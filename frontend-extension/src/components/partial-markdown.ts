@@ -1,9 +1,9 @@
 /**
- * Cut-off Markdown made presentable while an answer streams, so that no raw marker
- * flashes by: an open code fence is closed, and the end of the last paragraph loses
- * what is only half written (a bare list marker, a dangling `*`, a half link, open
- * display math) or gets the emphasis and inline code closed that it opened.
- * The finished answer is always rendered as it is.
+ * Cut-off Markdown made presentable while an answer streams (or after it was cut off),
+ * so that no raw marker shows: an open code fence is closed, and the end of the last
+ * paragraph loses what is only half written (a bare list marker, a dangling `*`, a half
+ * link, open display math) or gets the emphasis and inline code closed that it opened.
+ * A completed answer is always rendered as it is.
  */
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
