@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { ConnectionStatus, ModelInfo } from '../chat-model';
+import type { ConnectionStatus, ModelInfo, ServiceState } from '../chat-model';
 import { useNow } from './use-now';
 
 /** Whole seconds from `now` until `at` (never negative). */
@@ -16,8 +16,19 @@ const LABELS: Record<ConnectionStatus['state'], string> = {
   failed: 'Failed'
 };
 
+/** While not connected, what the Jupyter proxy says of the service process, in place of the reconnect words. */
+const SERVICE: Record<ServiceState, { label: string; detail: string }> = {
+  starting: { label: 'Starting', detail: 'starting the chat service…' },
+  restarting: { label: 'Restarting', detail: 'the chat service stopped; starting it again…' },
+  stopped: { label: 'Stopped', detail: 'the chat service is not running' }
+};
+
 /** The words of the status line: the state's name and what it means now. */
 export function describeStatus(status: ConnectionStatus, now: number, model?: ModelInfo): { label: string; detail: string } {
+  if (status.service && (status.state === 'disconnected' || status.state === 'reconnecting')) {
+    const words = SERVICE[status.service];
+    return status.service === 'stopped' && status.reason ? { label: words.label, detail: status.reason } : words;
+  }
   const label = LABELS[status.state] ?? status.state;
   const attempt = status.attempt ? `attempt ${status.attempt}` : '';
   const wait = secondsUntil(status.retryAt, now);
@@ -64,6 +75,7 @@ export function StatusLineView({ status, now, model, onRetry }: StatusLineViewPr
       data-testid="mooring-status"
       data-state={status.state}
       data-attempt={status.attempt ?? ''}
+      data-service={status.service ?? ''}
     >
       <span className="jp-Mooring-statusDot" aria-hidden="true" />
       <span className="jp-Mooring-statusLabel" data-testid="mooring-status-label">

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatClient, type ChatClientOptions, type Completion, type ErrorFrame } from '../src/index.js';
-import { silentLogger } from './helpers/clients.js';
+import { probeAnswer, silentLogger } from './helpers/clients.js';
 import { FakeSocket } from './helpers/fake-socket.js';
 
 // Completions against an in-memory socket, under Vitest's fake timers.
@@ -26,7 +26,7 @@ async function connected(options: Partial<ChatClientOptions> = {}): Promise<{ c:
     url: 'ws://svc.test/api/chat',
     token: 'tok',
     WebSocket: FakeSocket,
-    fetch: async () => ({ status: 200 }),
+    fetch: probeAnswer(200, []),
     logger: silentLogger,
     environment: null,
     random: () => 0.5,

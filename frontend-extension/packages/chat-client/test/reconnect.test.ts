@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, ChatClient, restBaseFromWsUrl, type ChatClientOptions, type ChatEnvironment } from '../src/index.js';
-import { silentLogger } from './helpers/clients.js';
+import { probeAnswer, silentLogger } from './helpers/clients.js';
 import { FakeSocket } from './helpers/fake-socket.js';
 
 // The client with its default clock and timers, under Vitest's fake timers,
@@ -28,7 +28,7 @@ function make(options: Partial<ChatClientOptions> = {}): ChatClient {
     url: URL_,
     token: 'tok',
     WebSocket: FakeSocket,
-    fetch: vi.fn(async () => ({ status: 200 })),
+    fetch: vi.fn(probeAnswer(200, [])),
     logger: silentLogger,
     environment: null,
     ...options,
@@ -103,7 +103,7 @@ describe('backoff', () => {
       await failAttempt();
     }
     expect(c.status.state).toBe('failed');
-    expect(c.status.reason).toMatch(/^no connection after \d+ attempts in 3\d\d s/);
+    expect(c.status.reason).toMatch(/^no connection for 3\d\d s \(closed \(1006\)\)$/);
     const spent = Date.now() - start;
     expect(spent).toBeGreaterThanOrEqual(300_000);
     expect(spent).toBeLessThan(300_000 + 30_000);
@@ -149,7 +149,7 @@ describe('backoff', () => {
 
 describe('the auth probe', () => {
   it('asks GET /api/conversations with the same token as a Bearer header', async () => {
-    const fetch = vi.fn(async () => ({ status: 200 }));
+    const fetch = vi.fn(probeAnswer(200, []));
     make({ fetch, token: 'abc' });
     await failAttempt();
     expect(fetch).toHaveBeenCalledWith('http://svc.test:8765/api/conversations', { headers: { Authorization: 'Bearer abc' } });
@@ -157,7 +157,7 @@ describe('the auth probe', () => {
   });
 
   it('401 ends failed at once and nothing more is tried', async () => {
-    const c = make({ fetch: async () => ({ status: 401 }) });
+    const c = make({ fetch: probeAnswer(401) });
     await failAttempt();
     expect(c.status).toEqual({ state: 'failed', reason: 'the service refused the token (HTTP 401)' });
     expect(vi.getTimerCount()).toBe(0);
@@ -166,7 +166,7 @@ describe('the auth probe', () => {
   });
 
   it('403 ends failed at once: origin refused', async () => {
-    const c = make({ fetch: async () => ({ status: 403 }) });
+    const c = make({ fetch: probeAnswer(403) });
     await failAttempt();
     expect(c.status).toEqual({ state: 'failed', reason: 'the service refused this origin (HTTP 403)' });
   });
@@ -180,7 +180,7 @@ describe('the auth probe', () => {
   });
 
   it('is not asked when a connection that was welcomed drops', async () => {
-    const fetch = vi.fn(async () => ({ status: 401 }));
+    const fetch = vi.fn(probeAnswer(401));
     const c = make({ fetch });
     await settle();
     FakeSocket.last.welcome();
@@ -266,10 +266,11 @@ describe('attempts', () => {
     expect(c.status.state).toBe('disconnected');
   });
 
-  it('uses the welcome heartbeat values: timeout for liveness, interval for its pings', async () => {
-    const c = make();
+  it('uses the welcome heartbeat values: interval for its pings, timeout for silence', async () => {
+    const c = make({ probeTimeoutMs: 60_000 }); // no deadline on pings here: the heartbeat timeout alone decides
     await settle();
     const ws = FakeSocket.last;
+    ws.answersPings = false;
     ws.welcome(5_000, 12_000);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(ws.sentOf('ping')).toHaveLength(1);
@@ -280,7 +281,7 @@ describe('attempts', () => {
     expect(c.status.state).toBe('connected');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(ws.closedWith).toBe(4408);
-    expect(c.status.state).toBe('disconnected');
+    expect(c.status).toMatchObject({ state: 'disconnected', reason: expect.stringMatching(/^no frame for 13\d{3} ms$/) });
   });
 
   it('reconnect() from connected drops the socket and starts again with a fresh budget', async () => {
