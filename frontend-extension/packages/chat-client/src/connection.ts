@@ -81,9 +81,8 @@ export class Connection {
   /** Listens to the environment and starts the first attempt. */
   open(): void {
     const environment = this.#settings.environment;
-    const wake = () => this.#wake();
-    if (environment?.onOnline) this.#unsubscribers.push(environment.onOnline(wake));
-    if (environment?.onVisible) this.#unsubscribers.push(environment.onVisible(wake));
+    if (environment?.onOnline) this.#unsubscribers.push(environment.onOnline(() => this.#cameOnline()));
+    if (environment?.onVisible) this.#unsubscribers.push(environment.onVisible(() => this.#becameVisible()));
     if (environment?.onOffline) this.#unsubscribers.push(environment.onOffline(() => this.#wentOffline()));
     void this.#start('connecting');
   }
@@ -230,11 +229,19 @@ export class Connection {
     this.#publish({ state: 'failed', reason });
   }
 
-  /** `online`, or the page became visible: attempt now if one is scheduled, else check the link now. */
-  #wake(): void {
+  /** The page became visible: attempt now if one is scheduled, else check the link now (timers may have slept). */
+  #becameVisible(): void {
     if (this.#closed) return;
     if (this.#status.state === 'disconnected') void this.#start('reconnecting');
     else this.#check();
+  }
+
+  /** The network is back: a fresh attempt now, also in place of one begun while it was gone (it may hang). */
+  #cameOnline(): void {
+    const state = this.#status.state;
+    if (this.#closed || state === 'connected' || state === 'failed') return;
+    this.#drop(CloseCode.NORMAL);
+    void this.#start(state === 'connecting' ? state : 'reconnecting');
   }
 
   /** The browser says the network is gone: a welcomed connection is lost now, not at its heartbeat timeout. */

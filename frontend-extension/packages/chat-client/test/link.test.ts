@@ -238,6 +238,25 @@ describe('probing the link', () => {
     expect(environment.listening()).toBe(0);
   });
 
+  it('online while an attempt hangs (begun while the network was gone) replaces it with a fresh attempt at once', async () => {
+    const environment = testEnvironment();
+    const { c, ws } = await connected({ environment });
+    environment.fire('offline');
+    await vi.advanceTimersByTimeAsync(c.status.retryAt! - Date.now());
+    const hanging = FakeSocket.last;
+    expect(hanging).not.toBe(ws);
+    expect(c.status).toMatchObject({ state: 'reconnecting', attempt: 1 });
+    environment.fire('online');
+    expect(hanging.closedWith).toBe(1000);
+    expect(c.status).toMatchObject({ state: 'reconnecting', attempt: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.last).not.toBe(hanging);
+    FakeSocket.last.welcome();
+    expect(c.status.state).toBe('connected');
+    environment.fire('online'); // connected: nothing to do
+    expect(FakeSocket.instances).toHaveLength(3);
+  });
+
   it('by default listens to the window offline event', async () => {
     const win = new EventTarget();
     vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
