@@ -53,13 +53,13 @@ describe('a cut link on the wire', () => {
     return { c: client, answer, run, statuses: statusesOf(answer) };
   }
 
-  it('a blackholed link while an answer streams shows not connected within 10 s, never stalled, and the answer resumes exactly', async () => {
+  it('a blackholed link while an answer streams shows not connected within 7 s (the target: 10 s), never stalled, and the answer resumes exactly', async () => {
     const { c, answer, run, statuses } = await streaming();
     const first = server.latest;
     const cutAt = clock.now();
     server.silent = true; // nothing arrives any more: no close, no offline event
     while (c.status.state === 'connected' && clock.now() - cutAt <= 60_000) clock.advance(100);
-    expect(clock.now() - cutAt).toBeLessThanOrEqual(10_000);
+    expect(clock.now() - cutAt).toBeLessThanOrEqual(7_000);
     expect(c.status).toMatchObject({ state: 'disconnected', reason: 'no answer to a ping for 3000 ms' });
     expect((await first.closed).code).toBe(4408);
     expect(statuses).toEqual(['streaming', 'paused']);
