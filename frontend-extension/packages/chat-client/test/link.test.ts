@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChatClient, type ChatClientOptions, type ChatEnvironment, type Completion, type CompletionStatus } from '../src/index.js';
-import { probeAnswer, runScheduledAttempt, silentLogger, untilState, untilText, wireClient } from './helpers/clients.js';
+import type { ChatClient, ChatClientOptions, ChatEnvironment, Completion, CompletionStatus } from '../src/index.js';
+import { runScheduledAttempt, untilState, untilText, wireClient } from './helpers/clients.js';
 import { FakeServer } from './helpers/fake-server.js';
 import { FakeSocket } from './helpers/fake-socket.js';
+import { useFakeSockets } from './helpers/fake-sockets.js';
 import { ManualClock } from './helpers/manual-clock.js';
 
 // How fast a cut link shows, with the service's default heartbeats (15 s ping, 45 s timeout).
@@ -104,35 +105,7 @@ describe('a cut link on the wire', () => {
 });
 
 describe('probing the link', () => {
-  let client: ChatClient | undefined;
-
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 1_700_000_000_000 });
-    FakeSocket.reset();
-  });
-
-  afterEach(() => {
-    client?.close();
-    client = undefined;
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
-
-  async function connected(options: Partial<ChatClientOptions> = {}): Promise<{ c: ChatClient; ws: FakeSocket }> {
-    client = new ChatClient({
-      url: 'ws://svc.test/api/chat',
-      token: 'tok',
-      WebSocket: FakeSocket,
-      fetch: probeAnswer(200, []),
-      logger: silentLogger,
-      environment: null,
-      random: () => 0.5,
-      ...options,
-    });
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.last.welcome(); // 15 s interval, 45 s timeout
-    return { c: client, ws: FakeSocket.last };
-  }
+  const { connected } = useFakeSockets();
 
   const inFlight = (c: ChatClient, ws: FakeSocket): Completion => {
     const answer = c.send('hi');

@@ -1,40 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, ChatClient, restBaseFromWsUrl, type ChatClientOptions, type ChatEnvironment } from '../src/index.js';
-import { probeAnswer, silentLogger } from './helpers/clients.js';
+import { describe, expect, it, vi } from 'vitest';
+import { backoffDelay, ChatClient, restBaseFromWsUrl, type ChatEnvironment } from '../src/index.js';
+import { probeAnswer } from './helpers/clients.js';
 import { FakeSocket } from './helpers/fake-socket.js';
+import { settle, useFakeSockets } from './helpers/fake-sockets.js';
 
 // The client with its default clock and timers, under Vitest's fake timers,
 // and an in-memory socket: the test plays the server.
 
 const URL_ = 'ws://svc.test:8765/api/chat';
-let client: ChatClient | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000 });
-  FakeSocket.reset();
-});
-
-afterEach(() => {
-  client?.close();
-  client = undefined;
-  vi.useRealTimers();
-});
-
-/** Lets promises (token provider, probe) settle without moving the clock. */
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-function make(options: Partial<ChatClientOptions> = {}): ChatClient {
-  client = new ChatClient({
-    url: URL_,
-    token: 'tok',
-    WebSocket: FakeSocket,
-    fetch: vi.fn(probeAnswer(200, [])),
-    logger: silentLogger,
-    environment: null,
-    ...options,
-  });
-  return client;
-}
+const { make } = useFakeSockets({ url: URL_ });
 
 /** The current attempt fails the way a refused or unreachable socket does. */
 async function failAttempt(): Promise<void> {
@@ -193,8 +167,9 @@ describe('the auth probe', () => {
     expect(restBaseFromWsUrl('ws://localhost:8765/api/chat')).toBe('http://localhost:8765');
     expect(restBaseFromWsUrl('wss://hub.example/user/ann/mooring/api/chat?x=1')).toBe('https://hub.example/user/ann/mooring');
     expect(restBaseFromWsUrl('wss://hub.example/')).toBe('https://hub.example');
-    expect(make({ url: 'wss://h.example/p/api/chat' }).restUrl).toBe('https://h.example/p');
-    client!.close();
+    const first = make({ url: 'wss://h.example/p/api/chat' });
+    expect(first.restUrl).toBe('https://h.example/p');
+    first.close();
     expect(make({ restUrl: 'https://other.example/base/' }).restUrl).toBe('https://other.example/base');
   });
 });
@@ -299,11 +274,8 @@ describe('attempts', () => {
 });
 
 describe('construction and environment', () => {
-  afterEach(() => vi.unstubAllGlobals());
-
   it('throws at once for a URL that is not one, or where no WebSocket exists', () => {
     expect(() => make({ url: 'not a url' })).toThrow(TypeError);
-    client = undefined;
     vi.stubGlobal('WebSocket', undefined);
     expect(() => new ChatClient({ url: URL_, token: 't', environment: null })).toThrow(/no WebSocket/);
   });

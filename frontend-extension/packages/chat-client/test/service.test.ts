@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChatClient, type ChatClientOptions, type CompletionStatus, type ConnectionStatus, type FetchLike } from '../src/index.js';
-import { probeAnswer, runScheduledAttempt, silentLogger, untilState, untilStatus, untilText, wireClient } from './helpers/clients.js';
+import type { ChatClient, CompletionStatus, ConnectionStatus, FetchLike } from '../src/index.js';
+import { probeAnswer, runScheduledAttempt, untilState, untilStatus, untilText, wireClient } from './helpers/clients.js';
 import { FakeServer } from './helpers/fake-server.js';
 import { FakeSocket } from './helpers/fake-socket.js';
+import { settle, useFakeSockets } from './helpers/fake-sockets.js';
 import { ManualClock } from './helpers/manual-clock.js';
 
 // What the Jupyter proxy says while the service is not serving: 503 with
@@ -69,34 +70,8 @@ describe('the proxy on the wire', () => {
 });
 
 describe('the proxy, unit', () => {
-  let client: ChatClient | undefined;
-
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 1_700_000_000_000 });
-    FakeSocket.reset();
-  });
-
-  afterEach(() => {
-    client?.close();
-    client = undefined;
-    vi.useRealTimers();
-  });
-
-  const settle = () => vi.advanceTimersByTimeAsync(0);
-
-  function make(fetch: FetchLike, options: Partial<ChatClientOptions> = {}): ChatClient {
-    client = new ChatClient({
-      url: 'ws://svc.test/api/chat',
-      token: 'tok',
-      WebSocket: FakeSocket,
-      fetch,
-      logger: silentLogger,
-      environment: null,
-      random: () => 0.5,
-      ...options,
-    });
-    return client;
-  }
+  const { make: makeClient } = useFakeSockets();
+  const make = (fetch: FetchLike) => makeClient({ fetch });
 
   /** The socket drops; the next attempt meets the proxy's 503 (the browser sees 1006, the probe reads the body). */
   async function dropAndMeet503(c: ChatClient): Promise<void> {
