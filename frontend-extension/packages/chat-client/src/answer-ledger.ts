@@ -98,11 +98,12 @@ export class AnswerLedger {
     const entry = this.#add({ clientMessageId, conversationId, text: '', lastSeq: 0 }, { type: 'chat', clientMessageId, conversationId, text, context, mode });
     const unaccepted = this.#entries.filter((other) => other.state.completionId === undefined).length;
     const maxQueued = this.#settings.maxQueued;
-    if (this.#closed) this.#end(entry, 'failed', CLIENT_CLOSED);
-    else if (unaccepted > maxQueued)
-      this.#end(entry, 'failed', { code: 'queue_full', message: `too many messages waiting for the connection (${maxQueued})`, retryable: true });
-    else if (this.#link.status.state === 'connected') this.#resend(entry, this.#settings.now());
-    return entry.completion;
+    return this.#launch(
+      entry,
+      unaccepted > maxQueued
+        ? { code: 'queue_full', message: `too many messages waiting for the connection (${maxQueued})`, retryable: true }
+        : undefined,
+    );
   }
 
   resume(completionId: string, options: ResumeOptions): Completion {
@@ -113,9 +114,7 @@ export class AnswerLedger {
     const entry = this.#add({ clientMessageId: this.#settings.uuid(), conversationId: options.conversationId, completionId, text, lastSeq: givenSeq });
     entry.givenSeq = givenSeq;
     if (givenSeq) entry.chunks[givenSeq - 1] = text;
-    if (this.#closed) this.#end(entry, 'failed', CLIENT_CLOSED);
-    else if (this.#link.status.state === 'connected') this.#resend(entry, this.#settings.now());
-    return entry.completion;
+    return this.#launch(entry);
   }
 
   /** A connection was welcomed: every answer not waiting out a retryable error goes out again. */
@@ -190,6 +189,14 @@ export class AnswerLedger {
     };
     this.#entries.push(entry);
     return entry;
+  }
+
+  /** A new answer fails at once on a closed client (or with `refusal`), goes out on a welcomed connection, else waits. */
+  #launch(entry: Entry, refusal?: ErrorInfo): Completion {
+    const error = this.#closed ? CLIENT_CLOSED : refusal;
+    if (error) this.#end(entry, 'failed', error);
+    else if (this.#link.status.state === 'connected') this.#resend(entry, this.#settings.now());
+    return entry.completion;
   }
 
   #accepted(entry: Entry, frame: AcceptedFrame, now: number): void {

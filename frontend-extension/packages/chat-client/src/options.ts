@@ -165,7 +165,7 @@ export function resolveOptions(options: ChatClientOptions): ClientSettings {
     restUrl: (options.restUrl ?? restBaseFromWsUrl(url)).replace(/\/$/, ''),
     token: options.token,
     WebSocket,
-    fetch: fetch ? (url, init) => fetch(url, init) : undefined,
+    fetch: fetch ? (address, init) => fetch(address, init) : undefined, // called unbound: window.fetch wants no `this`
     now: options.now ?? (() => Date.now()),
     timers: options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) },
     random: options.random ?? Math.random,
