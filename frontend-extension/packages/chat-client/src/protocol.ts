@@ -7,13 +7,11 @@
 /** The protocol version this client speaks; a `welcome` with another one ends the connection `failed`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Close codes the client sends or reads. */
+/** Close codes the client sends. Every close it did not ask for (1001, 1008, 1013, 4408, 1006) leads to a reconnect. */
 export const CloseCode = {
-  /** The client closed on purpose (`close()`, `reconnect()`, a failed attempt given up). */
+  /** On purpose: `close()`, `reconnect()`, an attempt given up, the browser offline. */
   NORMAL: 1000,
-  /** The service is shutting down. */
-  GOING_AWAY: 1001,
-  /** Nothing arrived for `heartbeatTimeoutMs`, or a ping went unanswered (the client closes with it too). */
+  /** The link is dead: nothing arrived for `heartbeatTimeoutMs`, or a ping went unanswered (the service's code too). */
   HEARTBEAT_TIMEOUT: 4408,
 } as const;
 
