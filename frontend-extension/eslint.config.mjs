@@ -26,8 +26,14 @@ export default tseslint.config(
     }
   },
   {
-    // The client is written against a 6 KB budget: `==` between values of one known type saves bytes.
+    // The client reads like prose: strict equality (no 'smart' exception), and no double casts that defeat the types.
     files: ['packages/chat-client/src/**/*.ts'],
-    rules: { eqeqeq: 'off' }
+    rules: {
+      eqeqeq: ['error', 'always'],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSAsExpression > TSAsExpression.expression', message: 'no casts through another type (as unknown as)' }
+      ]
+    }
   }
 );

@@ -25,7 +25,7 @@ stage() {
 
 stage system-deps scripts/install-system-deps.sh || exit 1
 
-stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql'
+stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 # H2 last: it leaves the embedded-database jar in target/ for the product and the browser tests.
 stage service-h2 ./mvnw -B -ntp clean verify
 

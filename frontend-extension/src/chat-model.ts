@@ -6,20 +6,25 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { CellContext } from './notebook-context';
-import type { ConversationSummary, ConversationsApi, StoredMessage } from './rest-api';
+import type { ConversationsApi } from './rest-api';
 
 import { isFinal } from '@mooring/chat-client';
 import type {
+  ChatContext,
   ChatMode,
   CompletionStatus,
   ConnectionState,
   ConnectionStatus,
+  ConversationMessage,
+  ConversationSummary,
   ErrorInfo,
-  ModelInfo
+  ModelInfo,
+  ResumeOptions,
+  SendOptions,
+  ServiceState
 } from '@mooring/chat-client';
 
-export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo };
+export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo, ServiceState };
 
 /** Whether an answer has ended (the client's own rule). */
 export const isFinalStatus = (s: CompletionStatus): boolean => isFinal(s);
@@ -40,8 +45,8 @@ export interface CompletionLike extends EventTarget {
 export interface ChatClientLike extends EventTarget {
   readonly status: ConnectionStatus;
   readonly model?: ModelInfo;
-  send(text: string, options?: { conversationId?: string; context?: CellContext; mode?: ChatMode }): CompletionLike;
-  resume(completionId: string, options?: { conversationId?: string; afterSeq?: number; text?: string }): CompletionLike;
+  send(text: string, options?: SendOptions): CompletionLike;
+  resume(completionId: string, options?: ResumeOptions): CompletionLike;
   reconnect(): void;
   close(): void;
 }
@@ -57,7 +62,7 @@ export interface Connection {
 export interface Question {
   text: string;
   mode: ChatMode;
-  context?: CellContext;
+  context?: ChatContext;
 }
 
 export interface UserEntry {
@@ -189,7 +194,7 @@ export class ChatModel implements IDisposable {
   }
 
   /** Ask a question in the open conversation (a new one when none is open). */
-  ask(text: string, options: { mode?: ChatMode; context?: CellContext } = {}): void {
+  ask(text: string, options: { mode?: ChatMode; context?: ChatContext } = {}): void {
     const question: Question = { text: text.trim(), mode: options.mode ?? 'chat', context: options.context };
     if (!question.text) {
       return;
@@ -374,14 +379,14 @@ export class ChatModel implements IDisposable {
     }
   }
 
-  private _fromStored(conversationId: string, messages: StoredMessage[]): ChatEntry[] {
+  private _fromStored(conversationId: string, messages: ConversationMessage[]): ChatEntry[] {
     const entries: ChatEntry[] = [];
     let lastQuestion: Question | undefined;
     for (const m of messages) {
       if (m.role === 'user') {
         const mode = m.mode ?? 'chat';
         // A Retry of a stored answer resends its question with the notebook context it was asked with.
-        lastQuestion = { text: m.text, mode, context: m.context ?? undefined };
+        lastQuestion = { text: m.text, mode, context: m.context };
         entries.push({ kind: 'user', id: m.id, text: m.text, mode });
         continue;
       }

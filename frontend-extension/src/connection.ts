@@ -2,6 +2,7 @@
  * Where the panel connects: the Jupyter proxy (default) or a service the user
  * runs elsewhere (settings `serviceUrl` + `token`). Pure: no network here.
  */
+import { restBaseFromWsUrl } from '@mooring/chat-client';
 
 /** The panel's settings (schema/plugin.json). */
 export interface MooringSettings {
@@ -60,16 +61,11 @@ export function normaliseServiceUrl(serviceUrl: string): string {
   return url;
 }
 
-/** The REST base of a ws(s) chat URL: http(s), without /api/chat. */
-export function restBaseOf(chatUrl: string): string {
-  return chatUrl.replace(/^ws/i, 'http').replace(/\/?api\/chat\/?$/, '');
-}
-
 /** Decide where to connect from the settings and Jupyter's own URLs. */
 export function resolveTarget(settings: MooringSettings, server: JupyterServerInfo): ConnectionTarget {
   if (settings.serviceUrl) {
     const url = normaliseServiceUrl(settings.serviceUrl);
-    return { viaJupyter: false, url, restUrl: restBaseOf(url), token: settings.token };
+    return { viaJupyter: false, url, restUrl: restBaseFromWsUrl(url), token: settings.token };
   }
   return {
     viaJupyter: true,

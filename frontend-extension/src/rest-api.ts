@@ -1,31 +1,7 @@
-/** The REST routes the panel uses (PROTOCOL "REST"), over an injected request function. */
-import type { ChatMode } from '@mooring/chat-client';
-import type { CellContext } from './notebook-context';
+/** The REST routes the panel uses (docs/protocol.md "REST"), typed by the client's protocol, over an injected request function. */
+import { parseProblem, type Conversation, type ConversationSummary } from '@mooring/chat-client';
 
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StoredMessage {
-  id: string;
-  role: string;
-  text: string;
-  /** `chat`, `explain` or `debug` on user messages. */
-  mode?: ChatMode | null;
-  /** The notebook context stored with a question (user messages). */
-  context?: CellContext | null;
-  createdAt: string;
-  completion?: { id: string; status: string; lastSeq: number } | null;
-}
-
-export interface StoredConversation {
-  id: string;
-  title: string;
-  messages: StoredMessage[];
-}
+export type { ConversationSummary };
 
 /** Makes one request to `<restUrl>/api/<path>`; the caller adds the credentials. */
 export type RequestFn = (path: string, init?: { method?: string }) => Promise<Response>;
@@ -46,18 +22,11 @@ async function checked(response: Response): Promise<Response> {
   if (response.ok) {
     return response;
   }
-  let code = `http_${response.status}`;
-  let message = `${response.status} ${response.statusText}`.trim();
-  try {
-    const body = (await response.json()) as { code?: unknown; message?: unknown } | null;
-    if (body && typeof body === 'object') {
-      code = typeof body.code === 'string' ? body.code : code;
-      message = typeof body.message === 'string' ? body.message : message;
-    }
-  } catch {
-    // not JSON: keep the status line
-  }
-  throw new ApiError(response.status, code, message);
+  const problem = parseProblem(await response.json().catch(() => undefined)) ?? {
+    code: `http_${response.status}`,
+    message: `${response.status} ${response.statusText}`.trim()
+  };
+  throw new ApiError(response.status, problem.code, problem.message);
 }
 
 /** Conversations: list, open, delete. */
@@ -69,9 +38,9 @@ export class ConversationsApi {
     return (await r.json()) as ConversationSummary[];
   }
 
-  async get(id: string): Promise<StoredConversation> {
+  async get(id: string): Promise<Conversation> {
     const r = await checked(await this.request(`conversations/${encodeURIComponent(id)}`));
-    return (await r.json()) as StoredConversation;
+    return (await r.json()) as Conversation;
   }
 
   async remove(id: string): Promise<void> {

@@ -78,6 +78,15 @@ describe('answer', () => {
     expect(screen.getByTestId('mooring-answer-status').textContent).toContain('service stopped');
   });
 
+  it('says an orphaned answer was interrupted by the service, promising no resume', () => {
+    const { el } = renderAnswer('orphaned');
+    expect(el.dataset.status).toBe('orphaned');
+    const badge = screen.getByTestId('mooring-answer-status').textContent ?? '';
+    expect(badge).toMatch(/^Interrupted: the chat service stopped before this answer finished/);
+    expect(badge).not.toContain('resumes');
+    expect(screen.queryByRole('button', { name: 'Stop this answer' })).toBeNull();
+  });
+
   it('shows a stalled answer as stalled, not as thinking', () => {
     renderAnswer('stalled');
     expect(screen.getByTestId('mooring-answer-status').textContent).toContain('no new text');

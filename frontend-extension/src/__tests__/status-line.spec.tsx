@@ -107,4 +107,28 @@ describe('status line', () => {
     fireEvent.click(screen.getByTestId('mooring-retry-now'));
     expect(onRetry).toHaveBeenCalled();
   });
+
+  it('says the chat service is starting, not reconnecting, while the Jupyter proxy says so', () => {
+    const { el } = renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 1000, reason: 'the chat service is starting', service: 'starting' });
+    expect(el.dataset.service).toBe('starting');
+    expect(screen.queryByTestId('mooring-status-countdown')).toBeNull();
+    expect(screen.getByTestId('mooring-status-label').textContent).toBe('Starting');
+    expect(screen.getByTestId('mooring-status-detail').textContent).toBe('starting the chat service…');
+    cleanup();
+    renderStatus({ state: 'reconnecting', attempt: 3, service: 'starting' });
+    expect(screen.getByTestId('mooring-status-label').textContent).toBe('Starting');
+  });
+
+  it('says the chat service is restarting after it stopped', () => {
+    renderStatus({ state: 'disconnected', attempt: 1, retryAt: NOW + 1000, service: 'restarting' });
+    expect(screen.getByTestId('mooring-status-label').textContent).toBe('Restarting');
+    expect(screen.getByTestId('mooring-status-detail').textContent).toContain('stopped');
+  });
+
+  it('shows why the chat service is stopped when the proxy says', () => {
+    renderStatus({ state: 'disconnected', attempt: 1, retryAt: NOW + 1000, reason: 'another process owns the data folder', service: 'stopped' });
+    expect(screen.getByTestId('mooring-status-label').textContent).toBe('Stopped');
+    expect(screen.getByTestId('mooring-status-detail').textContent).toBe('another process owns the data folder');
+  });
+
 });

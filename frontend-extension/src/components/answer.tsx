@@ -9,6 +9,7 @@ const LABELS: Record<CompletionStatus, string> = {
   streaming: 'Streaming',
   stalled: 'Stalled',
   paused: 'Paused',
+  orphaned: 'Interrupted',
   done: 'Done',
   cancelled: 'Cancelled',
   failed: 'Failed',
@@ -34,6 +35,8 @@ export function describeAnswer(
       return { label, detail: 'connected, but no new text for a while' };
     case 'paused':
       return { label, detail: 'the connection is down; the answer resumes when it is back' };
+    case 'orphaned':
+      return { label, detail: 'the chat service stopped before this answer finished; what it saved shows once the service is back' };
     case 'done':
       return { label, detail: '' };
     case 'cancelled':
@@ -91,7 +94,7 @@ export function Answer(props: AnswerProps): JSX.Element {
             </span>
           )}
         </span>
-        {running && (
+        {running && status !== 'orphaned' && (
           <button
             type="button"
             className="jp-Mooring-button"

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { ConnectionStatus, ModelInfo } from '../chat-model';
+import type { ConnectionStatus, ModelInfo, ServiceState } from '../chat-model';
 import { Countdown } from './countdown';
 
 const LABELS: Record<ConnectionStatus['state'], string> = {
@@ -11,8 +11,24 @@ const LABELS: Record<ConnectionStatus['state'], string> = {
   failed: 'Failed'
 };
 
+/** While not connected, what the Jupyter proxy says of the service process, in place of the reconnect words. */
+const SERVICE: Record<ServiceState, { label: string; detail: string }> = {
+  starting: { label: 'Starting', detail: 'starting the chat service…' },
+  restarting: { label: 'Restarting', detail: 'the chat service stopped; starting it again…' },
+  stopped: { label: 'Stopped', detail: 'the chat service is not running' }
+};
+
+/** Whether the proxy's word on the service replaces the reconnect words (and their countdown). */
+function serviceSpeaks(status: ConnectionStatus): boolean {
+  return status.service !== undefined && (status.state === 'disconnected' || status.state === 'reconnecting');
+}
+
 /** The words of the status line: the state's name and what it means (the countdown is apart). */
 export function describeStatus(status: ConnectionStatus, model?: ModelInfo): { label: string; detail: string } {
+  if (status.service !== undefined && serviceSpeaks(status)) {
+    const words = SERVICE[status.service];
+    return status.service === 'stopped' && status.reason ? { label: words.label, detail: status.reason } : words;
+  }
   const label = LABELS[status.state] ?? status.state;
   const attempt = status.attempt ? `attempt ${status.attempt}` : '';
   switch (status.state) {
@@ -54,6 +70,7 @@ export function StatusLine({ status, model, onRetry }: StatusLineProps): JSX.Ele
       data-testid="mooring-status"
       data-state={status.state}
       data-attempt={status.attempt ?? ''}
+      data-service={status.service ?? ''}
     >
       <span className="jp-Mooring-statusDot" aria-hidden="true" />
       <span className="jp-Mooring-statusText" role="status" aria-live="polite" aria-atomic="true">
@@ -67,7 +84,7 @@ export function StatusLine({ status, model, onRetry }: StatusLineProps): JSX.Ele
           </span>
         )}
       </span>
-      {status.retryAt !== undefined && (
+      {status.retryAt !== undefined && !serviceSpeaks(status) && (
         <span className="jp-Mooring-statusCountdown" data-testid="mooring-status-countdown">
           in <Countdown until={status.retryAt} />
         </span>

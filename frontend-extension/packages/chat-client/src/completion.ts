@@ -1,22 +1,23 @@
+/** One assistant answer as a UI reads it: a read-only view that the client keeps current. */
 import type { ErrorInfo } from './protocol.js';
+import { isFinal, type CompletionStatus, type FinalStatus } from './status.js';
 
-/**
- * What a UI shows for one answer. `waiting`: sent, nothing back yet ·
- * `streaming` · `stalled`: connected, but no chunk for a while · `paused`: the
- * connection is down, it will resume · then one final status.
- */
-export type CompletionStatus =
-  | 'waiting'
-  | 'streaming'
-  | 'stalled'
-  | 'paused'
-  | 'done'
-  | 'cancelled'
-  | 'failed'
-  | 'interrupted';
-
-/** The statuses a completion ends with. */
-export type FinalStatus = 'done' | 'cancelled' | 'failed' | 'interrupted';
+/** What is known of one answer; the client's ledger owns and changes it, a {@link Completion} shows it. */
+export interface AnswerState {
+  /** The idempotency key of the `chat` frame (for a resumed completion, a local id). */
+  readonly clientMessageId: string;
+  status: CompletionStatus;
+  /** Every chunk held so far, joined in seq order (never with a gap). */
+  text: string;
+  /** The highest seq held (0 before the first chunk). */
+  lastSeq: number;
+  conversationId?: string;
+  completionId?: string;
+  messageId?: string;
+  answerMessageId?: string;
+  error?: ErrorInfo;
+  retryAt?: number;
+}
 
 /** Detail of a completion's `chunk` event. */
 export interface ChunkDetail {
@@ -34,84 +35,103 @@ export interface CompletionEventMap {
   done: CustomEvent<FinalStatus>;
 }
 
-/** Tells whether a status is final. */
-export const isFinal = (s: CompletionStatus): s is FinalStatus =>
-  s == 'done' || s == 'cancelled' || s == 'failed' || s == 'interrupted';
-
 // Typed events on an EventTarget: the interface adds overloads to the class of the same name.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Completion {
   addEventListener<K extends keyof CompletionEventMap>(
     type: K,
-    listener: (ev: CompletionEventMap[K]) => void,
+    listener: (event: CompletionEventMap[K]) => void,
     options?: boolean | AddEventListenerOptions,
   ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
   removeEventListener<K extends keyof CompletionEventMap>(
     type: K,
-    listener: (ev: CompletionEventMap[K]) => void,
+    listener: (event: CompletionEventMap[K]) => void,
     options?: boolean | EventListenerOptions,
   ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
 /**
- * One assistant answer, as the client knows it. Made by `ChatClient.send` or
- * `ChatClient.resume`; every field is read-only and kept current by the client,
- * which fires `update` on every change.
+ * One assistant answer, as the client knows it. Made by `ChatClient.send` or `ChatClient.resume`; every field is
+ * read-only and kept current by the client, which fires `update` on every change.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Completion extends EventTarget {
-  /** The current status; see {@link CompletionStatus}. */
-  readonly status: CompletionStatus;
-  /** Every chunk held so far, concatenated in seq order (never with a gap). */
-  readonly text: string = '';
-  /** The highest seq held (0 before the first chunk). */
-  readonly lastSeq: number = 0;
-  /** The conversation: the one given to `send`, or the server's once accepted. */
-  readonly conversationId?: string;
-  /** The service's id of this completion, once accepted. */
-  readonly completionId?: string;
-  /** `accepted.messageId`: the stored user message this answer replies to. */
-  readonly messageId?: string;
-  /** `done.messageId`: the stored assistant message, once ended. */
-  readonly answerMessageId?: string;
-  /**
-   * Set when `failed`, and while a retryable error waits out its backoff (then
-   * `retryAt` is set too and the status stays `waiting`/`streaming`).
-   */
-  readonly error?: ErrorInfo;
-  /** Epoch ms of the next try after a retryable error; undefined otherwise. */
-  readonly retryAt?: number;
   /** Resolves with the final status; never rejects. */
   readonly finished: Promise<FinalStatus>;
-  /** @internal */
-  _end!: (s: FinalStatus) => void;
+  readonly #state: Readonly<AnswerState>;
+  readonly #requestCancel: () => void;
 
   /** Made by the client only. */
-  constructor(
-    /** The idempotency key of the `chat` frame (for a resumed completion, a local id). */
-    readonly clientMessageId: string,
-    status: CompletionStatus,
-    private readonly _cancel: (c: Completion) => void,
-  ) {
+  constructor(state: Readonly<AnswerState>, requestCancel: () => void) {
     super();
-    this.status = status;
-    this.finished = new Promise((r) => (this._end = r));
+    this.#state = state;
+    this.#requestCancel = requestCancel;
+    this.finished = new Promise((resolve) => this.addEventListener('done', (event) => resolve(event.detail), { once: true }));
+  }
+
+  /** The idempotency key of the `chat` frame (for a resumed completion, a local id). */
+  get clientMessageId(): string {
+    return this.#state.clientMessageId;
+  }
+
+  /** The current status; see {@link CompletionStatus}. */
+  get status(): CompletionStatus {
+    return this.#state.status;
+  }
+
+  /** Every chunk held so far, joined in seq order (never with a gap). */
+  get text(): string {
+    return this.#state.text;
+  }
+
+  /** The highest seq held (0 before the first chunk). */
+  get lastSeq(): number {
+    return this.#state.lastSeq;
+  }
+
+  /** The conversation: the one given to `send`, or the service's once accepted. */
+  get conversationId(): string | undefined {
+    return this.#state.conversationId;
+  }
+
+  /** The service's id of this completion, once accepted. */
+  get completionId(): string | undefined {
+    return this.#state.completionId;
+  }
+
+  /** `accepted.messageId`: the stored user message this answer replies to. */
+  get messageId(): string | undefined {
+    return this.#state.messageId;
+  }
+
+  /** `done.messageId`: the stored assistant message, once ended. */
+  get answerMessageId(): string | undefined {
+    return this.#state.answerMessageId;
+  }
+
+  /** Set when `failed`, and while a retryable error waits out its backoff (then `retryAt` is set too). */
+  get error(): ErrorInfo | undefined {
+    return this.#state.error;
+  }
+
+  /** Epoch ms of the next try after a retryable error; undefined otherwise. */
+  get retryAt(): number | undefined {
+    return this.#state.retryAt;
   }
 
   /** True once the status is final. */
   get ended(): boolean {
-    return isFinal(this.status);
+    return isFinal(this.#state.status);
   }
 
   /**
-   * Asks the service to stop this answer. The completion ends `cancelled` when
-   * the service's `done` says so (or `done` if it had already finished); a
-   * message that never left the outgoing queue ends `cancelled` at once; one
-   * sent but not yet accepted is cancelled as soon as it is accepted.
+   * Asks the service to stop this answer. It ends `cancelled` when the service's `done` says so (or `done` if it had
+   * finished first); a message that never left the outgoing queue ends `cancelled` at once; one sent but not yet
+   * accepted is cancelled as soon as it is accepted. Does nothing once ended.
    */
   cancel(): void {
-    this._cancel(this);
+    if (!this.ended) this.#requestCancel();
   }
 }

@@ -1,18 +1,17 @@
 /**
- * The chat channel protocol, version 1: every frame of PROTOCOL.md as a type,
- * one to one, plus the REST shapes the client and its UIs read.
+ * The chat channel's wire and REST shapes (docs/protocol.md, version 1): every frame as a type, one to one, the
+ * REST answers the client and its UIs read, and the few rules that read them (frame parsing, a frame's ref, a
+ * problem body, where REST lives beside the chat URL). The single source of these types for the client and the panel.
  */
 
-/** The protocol version this client speaks (`welcome.protocol`). */
+/** The protocol version this client speaks; a `welcome` with another one ends the connection `failed`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Close codes the service uses; a client reconnects after each of them. */
+/** Close codes the client sends. Every close it did not ask for (1001, 1008, 1013, 4408, 1006) leads to a reconnect. */
 export const CloseCode = {
-  /** The service is shutting down. */
-  GOING_AWAY: 1001,
-  /** Repeated abuse, or a frame too large. */
-  POLICY: 1008,
-  /** Nothing arrived for `heartbeatTimeoutMs`. */
+  /** On purpose: `close()`, `reconnect()`, an attempt given up, the browser offline. */
+  NORMAL: 1000,
+  /** The link is dead: nothing arrived for `heartbeatTimeoutMs`, or a ping went unanswered (the service's code too). */
   HEARTBEAT_TIMEOUT: 4408,
 } as const;
 
@@ -26,23 +25,17 @@ export interface VariableInfo {
   preview: string;
 }
 
-/** The notebook context sent with a message. Every field is optional. */
+/** The notebook context sent with a message (and stored with it). Every field is optional. */
 export interface ChatContext {
   notebookPath?: string;
-  activeCell?: { source?: string; outputs?: unknown[]; error?: unknown };
+  /** The cell the user is looking at; `outputs` and `error` may be text or any JSON value. */
+  activeCell?: { source?: string; outputs?: unknown; error?: unknown };
   selection?: string;
   variables?: VariableInfo[];
 }
 
 /** Error codes of `error` frames and of `done.error`. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'too_large'
-  | 'rate_limited'
-  | 'model_error'
-  | 'unavailable'
-  | 'internal';
+export type ErrorCode = 'bad_request' | 'not_found' | 'too_large' | 'rate_limited' | 'model_error' | 'unavailable' | 'internal';
 
 /** An error as a value: typed by a code; `retryable` tells whether trying again can help. */
 export interface ErrorInfo {
@@ -81,7 +74,7 @@ export interface CancelFrame {
   completionId: string;
 }
 
-/** A client heartbeat; the server answers `pong` with the same `t`. */
+/** A client heartbeat or link probe; the server answers `pong` with the same `t`. */
 export interface ClientPingFrame {
   type: 'ping';
   t?: number;
@@ -169,31 +162,39 @@ export interface ServerPongFrame {
 }
 
 /** Every frame the server may send. */
-export type ServerFrame =
-  | WelcomeFrame
-  | AcceptedFrame
-  | ChunkFrame
-  | DoneFrame
-  | ErrorFrame
-  | ServerPingFrame
-  | ServerPongFrame;
+export type ServerFrame = WelcomeFrame | AcceptedFrame | ChunkFrame | DoneFrame | ErrorFrame | ServerPingFrame | ServerPongFrame;
 
 /**
- * Parses one text frame. Answers undefined for anything that is not a JSON
- * object with a string `type`; unknown types pass (the protocol may add some).
+ * Parses one text frame. Answers undefined for anything that is not a JSON object with a string `type`; unknown
+ * types pass (the protocol may add some).
  */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {
   try {
-    const f = JSON.parse(String(data)) as { type?: unknown } | null;
-    return f && typeof f.type == 'string' ? (f as ServerFrame) : undefined;
+    const frame = JSON.parse(String(data)) as { type?: unknown } | null;
+    return typeof frame?.type === 'string' ? (frame as ServerFrame) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The id a server frame is about: the `clientMessageId` of `accepted`, an error's `ref`, else its `completionId`. */
+export function refOf(frame: ServerFrame): string | undefined {
+  switch (frame.type) {
+    case 'accepted':
+      return frame.clientMessageId;
+    case 'error':
+      return frame.ref;
+    case 'chunk':
+    case 'done':
+      return frame.completionId;
+    default:
+      return undefined;
+  }
+}
+
 // ---- REST ----
 
-/** `GET /api/conversations` items, newest first. */
+/** `GET /api/conversations` items, most recently active first. */
 export interface ConversationSummary {
   id: string;
   title: string;
@@ -201,19 +202,32 @@ export interface ConversationSummary {
   updatedAt: string;
 }
 
+/** How a stored completion stands: running, or how it ended. */
+export type StoredCompletionStatus = 'running' | DoneStatus;
+
+/** The completion that writes an assistant message. */
+export interface CompletionRef {
+  id: string;
+  status: StoredCompletionStatus;
+  lastSeq: number;
+}
+
 /** A message of `GET /api/conversations/{id}`. */
 export interface ConversationMessage {
   id: string;
-  role: 'user' | 'assistant' | (string & {});
+  role: 'user' | 'assistant';
   text: string;
+  /** The question's mode (user messages). */
+  mode?: ChatMode;
   createdAt: string;
-  completion?: { id: string; status: DoneStatus | 'running' | (string & {}); lastSeq: number } | null;
+  /** The notebook context stored with a question (user messages that had one). */
+  context?: ChatContext;
+  /** The completion writing it (assistant messages). */
+  completion?: CompletionRef;
 }
 
 /** `GET /api/conversations/{id}`. */
-export interface Conversation {
-  id: string;
-  title: string;
+export interface Conversation extends ConversationSummary {
   messages: ConversationMessage[];
 }
 
@@ -221,13 +235,58 @@ export interface Conversation {
 export interface CompletionRecord {
   id: string;
   conversationId: string;
-  status: DoneStatus | 'running' | (string & {});
+  status: StoredCompletionStatus;
   lastSeq: number;
+  /** Live while it runs here. */
   text: string;
+  /** The last seq already in the database. */
+  durableSeq: number;
+  error?: ErrorInfo;
 }
 
-/** The body of a 400 or 404 answer. */
+/** The body of a REST failure. */
 export interface Problem {
   code: string;
   message: string;
+}
+
+/**
+ * What the Jupyter proxy says about the service process while it is not serving (its 503 body's `state`):
+ * `starting` · `restarting`: the process ended and is being started again, so every answer it ran is over ·
+ * `stopped`: it is not running.
+ */
+export type ServiceState = 'starting' | 'restarting' | 'stopped';
+
+/** The Jupyter proxy's 503 body while the service is not serving. */
+export interface ServiceUnavailable extends Problem {
+  code: 'unavailable';
+  state: ServiceState;
+}
+
+const isServiceState = (value: unknown): value is ServiceState =>
+  value === 'starting' || value === 'restarting' || value === 'stopped';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Reads a REST failure body: a {@link Problem}, or undefined when it is not one. */
+export function parseProblem(body: unknown): Problem | undefined {
+  return isObject(body) && typeof body.code === 'string' && typeof body.message === 'string'
+    ? { code: body.code, message: body.message }
+    : undefined;
+}
+
+/** Reads the proxy's 503 body: a {@link ServiceUnavailable}, or undefined when it is not one. */
+export function parseServiceUnavailable(body: unknown): ServiceUnavailable | undefined {
+  const problem = parseProblem(body);
+  const state = isObject(body) ? body.state : undefined;
+  return problem?.code === 'unavailable' && isServiceState(state) ? { code: 'unavailable', message: problem.message, state } : undefined;
+}
+
+/** The REST base of a chat URL: ws->http, wss->https, without `/api/chat`, query, hash or trailing slash. */
+export function restBaseFromWsUrl(url: string): string {
+  const parsed = new URL(url);
+  const scheme = parsed.protocol === 'wss:' || parsed.protocol === 'https:' ? 'https://' : 'http://';
+  return scheme + parsed.host + parsed.pathname.replace(/\/?(api\/chat\/?)?$/, '');
 }

@@ -1,41 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChatClient, type ChatClientOptions, type Completion, type ErrorFrame } from '../src/index.js';
-import { silentLogger } from './helpers/clients.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { Completion, ErrorFrame } from '../src/index.js';
 import { FakeSocket } from './helpers/fake-socket.js';
+import { settle, useFakeSockets } from './helpers/fake-sockets.js';
 
 // Completions against an in-memory socket, under Vitest's fake timers.
 
-let client: ChatClient | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000 });
-  FakeSocket.reset();
-});
-
-afterEach(() => {
-  client?.close();
-  client = undefined;
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
-
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-async function connected(options: Partial<ChatClientOptions> = {}): Promise<{ c: ChatClient; ws: FakeSocket }> {
-  client = new ChatClient({
-    url: 'ws://svc.test/api/chat',
-    token: 'tok',
-    WebSocket: FakeSocket,
-    fetch: async () => ({ status: 200 }),
-    logger: silentLogger,
-    environment: null,
-    random: () => 0.5,
-    ...options,
-  });
-  await settle();
-  FakeSocket.last.welcome();
-  return { c: client, ws: FakeSocket.last };
-}
+const { make, connected } = useFakeSockets();
 
 function accept(ws: FakeSocket, a: Completion, completionId = 'cmp-1', duplicate = false): void {
   ws.receive({ type: 'accepted', clientMessageId: a.clientMessageId, conversationId: 'conv-1', messageId: 'msg-1', completionId, duplicate });
@@ -46,7 +16,7 @@ const chunk = (ws: FakeSocket, seq: number, delta: string, completionId = 'cmp-1
 
 describe('the outgoing queue', () => {
   it('is bounded: a message past the bound fails at once with a clear error', async () => {
-    client = new ChatClient({ url: 'ws://svc.test/api/chat', token: 't', WebSocket: FakeSocket, maxQueued: 2, logger: silentLogger, environment: null });
+    const client = make({ maxQueued: 2 });
     const a = client.send('1');
     const b = client.send('2');
     const over = client.send('3');
@@ -239,8 +209,7 @@ describe('error frames', () => {
 
 describe('cancel', () => {
   it('a message that never left the queue ends cancelled at once, and is never sent', async () => {
-    client = new ChatClient({ url: 'ws://svc.test/api/chat', token: 't', WebSocket: FakeSocket, logger: silentLogger, environment: null });
-    const a = client.send('never mind');
+    const a = make().send('never mind');
     a.cancel();
     expect(a.status).toBe('cancelled');
     await expect(a.finished).resolves.toBe('cancelled');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatClient, type ConnectionState } from '../src/index.js';
 import { until } from './helpers/async-queue.js';
-import { runScheduledAttempt, untilState, untilStatus, untilText, wireClient } from './helpers/clients.js';
+import { advanceLive, runScheduledAttempt, sentBy, untilState, untilStatus, untilText, wireClient } from './helpers/clients.js';
 import { FakeServer } from './helpers/fake-server.js';
 import { ManualClock } from './helpers/manual-clock.js';
 
@@ -103,21 +103,40 @@ describe('connection', () => {
     expect(server.upgrades).toBe(5);
   });
 
-  it('heartbeat silence leads to a reconnect', async () => {
+  it('a ping the link leaves unanswered closes the connection with 4408 and reconnects', async () => {
     const c = connect();
     await untilState(c, 'connected');
     const first = server.latest;
     server.silent = true;
-    clock.advance(44_000);
-    expect(c.status.state).toBe('connected');
+    clock.advance(15_000); // the idle ping goes out
+    expect(sentBy(c).filter((f) => f.type === 'ping')).toHaveLength(1);
     clock.advance(2_000);
-    expect(c.status).toMatchObject({ state: 'disconnected', attempt: 1 });
-    expect(c.status.reason).toMatch(/no frame for 4\d{4} ms/);
+    expect(c.status.state).toBe('connected');
+    clock.advance(1_000);
+    expect(c.status).toMatchObject({ state: 'disconnected', attempt: 1, reason: 'no answer to a ping for 3000 ms' });
     expect((await first.closed).code).toBe(4408);
     server.silent = false;
     clock.advanceTo(c.status.retryAt!);
     await untilState(c, 'connected');
     expect(server.upgrades).toBe(2);
+  });
+
+  it('a welcome with another protocol version ends failed with a reason a person understands, and nothing more is tried', async () => {
+    server.protocol = 2;
+    const c = connect();
+    const states = statesOf(c);
+    await untilState(c, 'failed');
+    expect(c.status.reason).toBe(
+      'the chat service speaks protocol version 2 and this client speaks version 1: install matching versions of the service and the extension',
+    );
+    expect((await server.latest.closed).code).toBe(1000);
+    expect(clock.pending).toBe(0);
+    clock.advance(60 * 60_000);
+    expect(server.upgrades).toBe(1);
+    expect(states).toEqual(['connecting', 'failed']);
+    server.protocol = 1;
+    c.reconnect();
+    await untilState(c, 'connected');
   });
 
   it('a late timer (throttled tab) is handled by the wall clock: the one late check sees the dead connection', async () => {
@@ -311,37 +330,43 @@ describe('answers', () => {
     expect(answer.text).toBe('Hello!');
   });
 
-  it('stalled after the silence and back to streaming', async () => {
+  it('stalled after the silence on a live link, and back to streaming', async () => {
     const c = connect();
     await untilState(c, 'connected');
     const answer = c.send('hi');
     const sc = await server.started.take();
     await accepted(answer);
-    clock.advance(19_000);
+    await advanceLive(c, clock, 19_000);
     expect(answer.status).toBe('waiting');
-    clock.advance(1_000);
+    await advanceLive(c, clock, 1_000);
     expect(answer.status).toBe('stalled');
     sc.push('a');
     await untilStatus(answer, 'streaming');
-    clock.advance(19_000);
+    await advanceLive(c, clock, 19_000);
     expect(answer.status).toBe('streaming');
     sc.push('b');
     await untilText(answer, 'ab');
-    clock.advance(19_000);
+    await advanceLive(c, clock, 19_000);
     expect(answer.status).toBe('streaming');
-    clock.advance(1_000);
+    await advanceLive(c, clock, 1_000);
     expect(answer.status).toBe('stalled');
     sc.push('c');
     await untilStatus(answer, 'streaming');
     expect(answer.text).toBe('abc');
+    expect(c.status.state).toBe('connected');
   });
 
-  it('stalled is judged by the wall clock: one late check after a long silence shows it', async () => {
+  it('one late check after a long silence probes the link first, and shows stalled once the link answered', async () => {
     const c = connect();
     await untilState(c, 'connected');
     const answer = c.send('hi');
     await accepted(answer);
     clock.jump(30_000); // the connection itself is still within its 45 s
+    const pong = new Promise<void>((r) => c.addEventListener('frame', (e) => e.detail.type === 'pong' && r()));
+    clock.fireNext();
+    expect(sentBy(c).at(-1)).toEqual({ type: 'ping', t: clock.now() });
+    expect(answer.status).toBe('waiting'); // nothing is known of the link yet
+    await pong;
     clock.fireNext();
     expect(c.status.state).toBe('connected');
     expect(answer.status).toBe('stalled');

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientFrame, DoneStatus, ErrorInfo, ServerFrame } from '../../src/index.js';
+import type { ClientFrame, DoneStatus, ErrorInfo, ServerFrame, ServiceState } from '../../src/index.js';
 import { AsyncQueue } from './async-queue.js';
 
 /** A frame the server received, with the connection it came on. */
@@ -100,8 +100,14 @@ export class FakeServer {
   token: string;
   /** Refuse upgrades and REST with this HTTP status (401 or 403). */
   refuse: 401 | 403 | null = null;
-  /** Send nothing at all (not even a welcome or a pong). */
+  /** Answer REST and upgrades with the Jupyter proxy's 503 and this body's state and message. */
+  unavailable: { state: ServiceState; message: string } | null = null;
+  /** Unreachable, as through a cut network: upgrades and REST requests are dropped without an answer. */
+  unreachable = false;
+  /** Send nothing at all (not even a welcome or a pong), as a blackholed link. */
   silent = false;
+  /** The protocol version the welcome names. */
+  protocol = 1;
   /** Store chat frames without answering `accepted` (an answer lost on the way). */
   holdAccepted = false;
   /** WebSocket upgrade requests seen (accepted or refused). */
@@ -151,6 +157,16 @@ export class FakeServer {
     return Object.assign({ conn: r.conn }, r.frame) as any;
   }
 
+  /** Cuts the network: open connections deliver nothing, new ones and REST requests are dropped. */
+  cut(): void {
+    this.silent = this.unreachable = true;
+  }
+
+  /** The network is back. */
+  restore(): void {
+    this.silent = this.unreachable = false;
+  }
+
   /** Drops every open connection: abruptly (1006 on the client) or with a close code. */
   dropAll(code?: number): void {
     for (const c of this.openConnections) (code ? c.close(code) : c.terminate());
@@ -166,8 +182,15 @@ export class FakeServer {
   private listen(): Promise<void> {
     this.wss = new WebSocketServer({ noServer: true });
     this.http = createServer((req, res) => {
-      if (req.url?.startsWith('/api/conversations')) {
+      if (this.unreachable) {
+        req.socket.destroy();
+      } else if (req.url?.startsWith('/api/conversations')) {
         this.probes.push({ authorization: req.headers.authorization });
+        if (this.unavailable) {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ code: 'unavailable', ...this.unavailable }));
+          return;
+        }
         const status = this.refuse ?? (req.headers.authorization === 'Bearer ' + this.token ? 200 : 401);
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(status === 200 ? '[]' : JSON.stringify({ code: 'unauthorized', message: 'no' }));
@@ -177,8 +200,12 @@ export class FakeServer {
     });
     this.http.on('upgrade', (req: IncomingMessage, socket, head) => {
       this.upgrades++;
+      if (this.unreachable) {
+        socket.destroy();
+        return;
+      }
       const u = new URL(req.url ?? '/', 'http://x');
-      const status = this.refuse ?? (u.searchParams.get('token') === this.token ? null : 401);
+      const status = this.refuse ?? (this.unavailable ? 503 : null) ?? (u.searchParams.get('token') === this.token ? null : 401);
       if (u.pathname !== '/api/chat' || status) {
         socket.end(`HTTP/1.1 ${status ?? 404} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
@@ -193,7 +220,7 @@ export class FakeServer {
     this.conns.push(conn);
     conn.send({
       type: 'welcome',
-      protocol: 1,
+      protocol: this.protocol,
       connectionId: 'conn-' + conn.index,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 15_000,
       heartbeatTimeoutMs: this.options.heartbeatTimeoutMs ?? 45_000,

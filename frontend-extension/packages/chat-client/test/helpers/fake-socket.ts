@@ -11,6 +11,8 @@ export class FakeSocket implements WebSocketLike {
   onerror: ((ev: any) => void) | null = null;
   readonly sent: ClientFrame[] = [];
   closedWith?: number;
+  /** A live link: every ping is answered with a pong (a microtask later, as from the network). */
+  answersPings = true;
 
   constructor(readonly url: string) {
     FakeSocket.instances.push(this);
@@ -25,7 +27,9 @@ export class FakeSocket implements WebSocketLike {
   }
 
   send(data: string): void {
-    this.sent.push(JSON.parse(data));
+    const frame: ClientFrame = JSON.parse(data);
+    this.sent.push(frame);
+    if (frame.type === 'ping' && this.answersPings) queueMicrotask(() => this.receive({ type: 'pong', t: frame.t }));
   }
 
   close(code = 1000): void {
