@@ -1,19 +1,19 @@
 package dev.mooring.chat;
 
-import dev.mooring.support.DaemonThreads;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
-import dev.mooring.completion.CompletionRun;
 import dev.mooring.completion.CompletionService;
-import dev.mooring.completion.LiveCompletions;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.ConversationService;
-import dev.mooring.metrics.ChatMetrics;
 import dev.mooring.model.ChatModelGateway;
-import dev.mooring.model.ModelInfo;
+import dev.mooring.protocol.ClientFrame;
+import dev.mooring.protocol.FrameCodec;
+import dev.mooring.protocol.FrameException;
+import dev.mooring.protocol.ServerFrame;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,16 +21,12 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The rules of the chat channel: welcomes connections, checks and dispatches their frames, answers every bad frame
- * with a typed error, keeps heartbeats (one sweep for all connections), and closes everything with 1001 on shutdown.
+ * The rules of the chat channel: welcomes connections, checks and dispatches their frames as calls on the
+ * conversation and completion services, answers every bad frame with a typed error, and closes everything with
+ * 1001 on shutdown.
  */
 @ApplicationScoped
 public class ChatSessions {
@@ -38,70 +34,61 @@ public class ChatSessions {
     private static final Logger LOG = Logger.getLogger(ChatSessions.class);
     static final int GOING_AWAY = 1001;
     static final int POLICY = 1008;
-    static final int HEARTBEAT_TIMEOUT = 4408;
 
-    private final ConcurrentHashMap<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final FrameCodec codec;
     private final ConversationService conversations;
     private final CompletionService completions;
-    private final LiveCompletions live;
-    private final ChatMetrics metrics;
+    private final Heartbeats heartbeats;
+    private final ChannelMetrics metrics;
     private final ChatConfig config;
-    private final ModelInfo modelInfo;
-    private final long intervalMs;
-    private final long timeoutMs;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("mooring-heartbeat"));
+    private final OpenConnections connections;
+    private final ServerFrame.Model model;
 
-    public ChatSessions(FrameCodec codec, ConversationService conversations, CompletionService completions,
-                        LiveCompletions live, ChatMetrics metrics, ChatConfig config, ChatModelGateway model) {
+    ChatSessions(FrameCodec codec, ConversationService conversations, CompletionService completions,
+                 Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
+                 ChatModelGateway model) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
-        this.live = live;
+        this.heartbeats = heartbeats;
         this.metrics = metrics;
         this.config = config;
-        this.intervalMs = config.heartbeat().interval().toMillis();
-        this.timeoutMs = config.heartbeat().timeout().toMillis();
-        this.modelInfo = model.info();
-        long period = Math.max(20, Math.min(1000, Math.min(intervalMs, timeoutMs) / 4));
-        sweeper.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.connections = connections;
+        this.model = Translation.model(model.info());
     }
 
     void open(WebSocketConnection connection) {
-        long now = System.currentTimeMillis();
-        ChatSession session = new ChatSession(connection, new TokenBucket(config.rateLimit().framesPerSecond(),
-                config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(), now,
-                this::unsubscribe);
-        sessions.put(session.id, session);
+        ChatSession session = ChatSession.open(connection, codec, new TokenBucket(config.rateLimit().framesPerSecond(),
+                        config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
+                replaced -> completions.unsubscribe(replaced.completionId, replaced));
         metrics.connectionOpened();
-        send(session, new ServerFrame.Welcome(1, session.id, intervalMs, timeoutMs, modelInfo));
+        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }
     }
 
     void closed(WebSocketConnection connection) {
-        ChatSession session = sessions.remove(connection.id());
+        ChatSession session = ChatSession.of(connection);
         if (session == null) {
             return;
         }
         metrics.connectionClosed();
         for (Subscription s : session.subscriptions()) {
-            unsubscribe(s);
+            completions.unsubscribe(s.completionId, s);
         }
     }
 
     /** Any frame, protocol pongs included, proves the connection alive. */
     void touch(WebSocketConnection connection) {
-        ChatSession session = sessions.get(connection.id());
+        ChatSession session = ChatSession.of(connection);
         if (session != null) {
             session.lastFrameAt = System.currentTimeMillis();
         }
     }
 
     void receive(WebSocketConnection connection, String text) {
-        ChatSession session = sessions.get(connection.id());
+        ChatSession session = ChatSession.of(connection);
         if (session == null) {
             return;
         }
@@ -116,20 +103,22 @@ public class ChatSessions {
                     + config.maxFrameBytes() + " bytes; send less notebook context"), codec.refOf(text));
             return;
         }
-        String ref = null;
+        ClientFrame frame;
         try {
-            ClientFrame frame = codec.decode(text);
-            ref = refOf(frame);
-            dispatch(session, frame);
-            session.violations = 0;
+            frame = codec.decode(text);
         } catch (FrameException e) {
             reject(session, e, e.ref());
+            return;
+        }
+        try {
+            dispatch(session, frame);
+            session.violations = 0;
         } catch (ApiException e) {
-            reject(session, e, ref);
+            reject(session, e, frame.ref());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "frame on connection %s failed", session.id);
-            send(session, new ServerFrame.Error(ErrorCode.INTERNAL, "the service failed to handle this frame; "
-                    + "see its log", true, ref));
+            LOG.errorf(e, "frame on connection %s failed", session.id());
+            session.send(new ServerFrame.Error(ErrorCode.INTERNAL, "the service failed to handle this frame; "
+                    + "see its log", true, frame.ref()));
         }
     }
 
@@ -137,84 +126,40 @@ public class ChatSessions {
         if (frame instanceof ClientFrame.Chat chat) {
             chat(session, chat);
         } else if (frame instanceof ClientFrame.Resume resume) {
-            UUID id = UUID.fromString(resume.completionId());
-            Subscription s = session.subscribe(id, resume.afterSeq());
-            try {
-                completions.resume(id, resume.afterSeq(), s);
-            } catch (RuntimeException e) {
-                session.forget(s);
-                throw e;
-            }
+            UUID id = resume.completionId();
+            completions.resume(id, resume.afterSeq(), () -> session.subscribe(id, resume.afterSeq()));
         } else if (frame instanceof ClientFrame.Cancel cancel) {
-            UUID id = UUID.fromString(cancel.completionId());
-            Optional<CompletionRun> run = completions.cancel(id);
-            if (run.isEmpty()) {
-                session.send(completions.storedDone(id));
-            } else if (!session.following(id)) {
-                long seq = run.get().lastSeq();
-                run.get().subscribe(session.subscribe(id, seq), seq);
+            UUID id = cancel.completionId();
+            completions.cancel(id);
+            if (!session.following(id)) {
+                completions.tellEnd(id, () -> session.subscribe(id, 0));
             }
         } else if (frame instanceof ClientFrame.Ping ping) {
-            send(session, new ServerFrame.Pong(ping.t()));
+            session.send(new ServerFrame.Pong(ping.t()));
         }
         // A pong needs nothing more: liveness was noted on arrival.
     }
 
     private void chat(ChatSession session, ClientFrame.Chat chat) {
         if (completions.stopping()) {
-            throw new FrameException(ErrorCode.UNAVAILABLE, "the service is shutting down; send again once "
-                    + "reconnected", chat.clientMessageId());
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the service is shutting down; send again once reconnected");
         }
-        Acceptance a = conversations.accept(chat);
-        send(session, new ServerFrame.Accepted(chat.clientMessageId(), a.conversationId().toString(),
-                a.userMessageId().toString(), a.completionId().toString(), a.duplicate()));
-        if (!a.duplicate()) {
-            completions.begin(a, session.subscribe(a.completionId(), 0));
+        Acceptance accepted = conversations.accept(Translation.question(chat));
+        session.send(Translation.accepted(chat.clientMessageId(), accepted));
+        if (!accepted.duplicate()) {
+            UUID id = accepted.completionId();
+            completions.follow(id, () -> session.subscribe(id, 0));
         }
     }
 
     private void reject(ChatSession session, ApiException e, String ref) {
         metrics.frameRejected();
         boolean retryable = e.retryable() || e.code() == ErrorCode.UNAVAILABLE;
-        send(session, new ServerFrame.Error(e.code(), e.getMessage(), retryable, ref));
+        session.send(new ServerFrame.Error(e.code(), e.getMessage(), retryable, ref));
         if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.TOO_LARGE) {
             if (++session.violations >= config.rateLimit().maxViolations()) {
                 session.close(POLICY, "too many refused frames");
             }
-        }
-    }
-
-    private void unsubscribe(Subscription s) {
-        s.session.forget(s);
-        CompletionRun run = live.find(s.completionId);
-        if (run != null) {
-            run.unsubscribe(s);
-        }
-    }
-
-    private void send(ChatSession session, ServerFrame frame) {
-        session.send(codec.encode(frame));
-    }
-
-    /** One pass over every connection: close the silent ones with 4408, ping the others when due. */
-    private void sweep() {
-        try {
-            long now = System.currentTimeMillis();
-            String ping = null;
-            for (ChatSession session : sessions.values()) {
-                if (now - session.lastFrameAt > timeoutMs) {
-                    metrics.heartbeatClose();
-                    session.close(HEARTBEAT_TIMEOUT, "no frame for " + timeoutMs + " ms");
-                } else if (now - session.lastPingAt >= intervalMs) {
-                    if (ping == null) {
-                        ping = codec.encode(new ServerFrame.Ping(now));
-                    }
-                    session.lastPingAt = now;
-                    session.send(ping);
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat sweep failed", e);
         }
     }
 
@@ -232,24 +177,14 @@ public class ChatSessions {
     }
 
     private void stop() {
-        sweeper.shutdownNow();
+        heartbeats.stop();
         completions.stop();
-        for (ChatSession session : sessions.values()) {
-            session.close(GOING_AWAY, "the service is shutting down");
+        for (WebSocketConnection connection : connections) {
+            ChatSession session = ChatSession.of(connection);
+            if (session != null) {
+                session.close(GOING_AWAY, "the service is shutting down");
+            }
         }
-    }
-
-    private static String refOf(ClientFrame frame) {
-        if (frame instanceof ClientFrame.Chat c) {
-            return c.clientMessageId();
-        }
-        if (frame instanceof ClientFrame.Resume r) {
-            return r.completionId();
-        }
-        if (frame instanceof ClientFrame.Cancel c) {
-            return c.completionId();
-        }
-        return null;
     }
 
     /** The UTF-8 length of {@code s}, counted only as far as needed to know whether it exceeds {@code limit}. */
