@@ -22,7 +22,7 @@ import java.util.UUID;
 @ApplicationScoped
 class JdbcCompletionStore implements CompletionStore {
 
-    private static final String SUMMARY = "SELECT id, request_message_id, message_id, status, last_seq, text "
+    private static final String SUMMARY = "SELECT id, message_id, status, last_seq, text "
             + "FROM completion WHERE ";
 
     private final DataSource dataSource;
@@ -155,8 +155,7 @@ class JdbcCompletionStore implements CompletionStore {
                 List<CompletionSummary> summaries = new ArrayList<>();
                 while (rs.next()) {
                     summaries.add(new CompletionSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            rs.getObject(3, UUID.class), CompletionStatus.ofLabel(rs.getString(4)), rs.getLong(5),
-                            rs.getString(6)));
+                            CompletionStatus.ofLabel(rs.getString(3)), rs.getLong(4), rs.getString(5)));
                 }
                 return summaries;
             }
