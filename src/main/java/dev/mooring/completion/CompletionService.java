@@ -99,7 +99,8 @@ public class CompletionService {
         if (run != null) {
             run.subscribeFromNow(subscribe.get());
         } else {
-            subscribe.get().end(settled(id).end());
+            CompletionEnd end = settled(id).end();
+            subscribe.get().end(end);
         }
     }
 

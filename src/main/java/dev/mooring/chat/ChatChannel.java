@@ -29,9 +29,9 @@ import java.util.UUID;
  * 1001 on shutdown.
  */
 @ApplicationScoped
-public class ChatSessions {
+public class ChatChannel {
 
-    private static final Logger LOG = Logger.getLogger(ChatSessions.class);
+    private static final Logger LOG = Logger.getLogger(ChatChannel.class);
     static final int GOING_AWAY = 1001;
     static final int POLICY = 1008;
 
@@ -44,7 +44,7 @@ public class ChatSessions {
     private final OpenConnections connections;
     private final ServerFrame.Model model;
 
-    ChatSessions(FrameCodec codec, ConversationService conversations, CompletionService completions,
+    ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
                  ChatModelGateway model) {
         this.codec = codec;
