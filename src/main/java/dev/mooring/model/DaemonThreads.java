@@ -2,7 +2,7 @@ package dev.mooring.model;
 
 import java.util.concurrent.ThreadFactory;
 
-/** Threads of the service's own executors: named for thread dumps, and daemons, so none of them holds a JVM up. */
+/** Threads of the model layer's own executors: named for thread dumps, and daemons, so none of them holds a JVM up. */
 final class DaemonThreads {
 
     private DaemonThreads() {
