@@ -1,6 +1,9 @@
 package dev.mooring.chat;
 
+import dev.mooring.protocol.FrameCodec;
+import dev.mooring.protocol.ServerFrame;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import java.util.Map;
@@ -10,38 +13,67 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One open connection: when it last spoke, its frame budget, its subscriptions and its unwritten frames. A
- * connection that cannot keep up is closed (the client resumes from its last seq); it never slows a completion.
+ * The state of one open connection, kept in the connection's own user data: when it last spoke, its frame budget,
+ * its subscriptions and its unwritten frames. A connection that cannot keep up is closed (the client resumes from
+ * its last seq); it never slows a completion.
  */
 final class ChatSession {
+
+    private static final UserData.TypedKey<ChatSession> KEY = new UserData.TypedKey<>("mooring.chat-session");
 
     /** Close code for a client too slow to take its frames: it should reconnect and resume. */
     static final int TRY_AGAIN_LATER = 1013;
 
     final WebSocketConnection connection;
-    final String id;
     final TokenBucket bucket;
     volatile long lastFrameAt;
     long lastPingAt;
     int violations;
+    private final FrameCodec codec;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final Consumer<Void> written;
     private final Consumer<Throwable> failed;
     private final Map<UUID, Subscription> subscriptions = new ConcurrentHashMap<>(4);
-    private final Consumer<Subscription> onForget;
+    private final Consumer<Subscription> onReplaced;
 
-    ChatSession(WebSocketConnection connection, TokenBucket bucket, int maxPending, long now,
-                Consumer<Subscription> onForget) {
+    private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending, long now,
+                        Consumer<Subscription> onReplaced) {
         this.connection = connection;
-        this.id = connection.id();
+        this.codec = codec;
         this.bucket = bucket;
         this.maxPending = maxPending;
         this.lastFrameAt = now;
         this.lastPingAt = now;
-        this.onForget = onForget;
+        this.onReplaced = onReplaced;
         this.written = v -> pending.decrementAndGet();
         this.failed = e -> pending.decrementAndGet();
+    }
+
+    /**
+     * Opens the session of {@code connection}.
+     *
+     * @param onReplaced called with a subscription that a newer one to the same completion replaces
+     */
+    static ChatSession open(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
+                            Consumer<Subscription> onReplaced) {
+        ChatSession session = new ChatSession(connection, codec, bucket, maxPending, System.currentTimeMillis(),
+                onReplaced);
+        connection.userData().put(KEY, session);
+        return session;
+    }
+
+    /** The session of a connection, or null before it opened. */
+    static ChatSession of(WebSocketConnection connection) {
+        return connection.userData().get(KEY);
+    }
+
+    String id() {
+        return connection.id();
+    }
+
+    void send(ServerFrame frame) {
+        send(codec.encode(frame));
     }
 
     /** Queues a frame for writing; closes the connection instead if too many are unwritten. */
@@ -68,7 +100,7 @@ final class ChatSession {
         Subscription s = new Subscription(this, completionId, afterSeq);
         Subscription earlier = subscriptions.put(completionId, s);
         if (earlier != null) {
-            onForget.accept(earlier);
+            onReplaced.accept(earlier);
         }
         return s;
     }
@@ -77,7 +109,7 @@ final class ChatSession {
         return subscriptions.containsKey(completionId);
     }
 
-    /** The subscription ended (done sent) or failed: drop it. */
+    /** The subscription ended (its end was sent): drop it. */
     void forget(Subscription s) {
         subscriptions.remove(s.completionId, s);
     }

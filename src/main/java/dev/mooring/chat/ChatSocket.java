@@ -10,36 +10,36 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
-/** The chat channel's WebSocket endpoint: translates socket events into calls on {@link ChatSessions}. */
+/** The chat channel's WebSocket endpoint: translates socket events into calls on {@link ChatChannel}. */
 @WebSocket(path = "/api/chat")
 public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
 
-    private final ChatSessions sessions;
+    private final ChatChannel channel;
 
-    public ChatSocket(ChatSessions sessions) {
-        this.sessions = sessions;
+    public ChatSocket(ChatChannel channel) {
+        this.channel = channel;
     }
 
     @OnOpen
     public void open(WebSocketConnection connection) {
-        sessions.open(connection);
+        channel.open(connection);
     }
 
     @OnTextMessage
     public void message(WebSocketConnection connection, String text) {
-        sessions.receive(connection, text);
+        channel.receive(connection, text);
     }
 
     @OnPongMessage
     public void pong(WebSocketConnection connection, Buffer data) {
-        sessions.touch(connection);
+        channel.touch(connection);
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
-        sessions.closed(connection);
+        channel.closed(connection);
     }
 
     @OnError

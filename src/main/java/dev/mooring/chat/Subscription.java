@@ -1,5 +1,7 @@
 package dev.mooring.chat;
 
+import dev.mooring.completion.Chunk;
+import dev.mooring.completion.CompletionEnd;
 import dev.mooring.completion.Subscriber;
 
 import java.util.UUID;
@@ -18,17 +20,17 @@ final class Subscription implements Subscriber {
     }
 
     @Override
-    public void deliver(long seq, String chunkFrame) {
-        if (seq <= lastSent) {
+    public void chunk(Chunk chunk) {
+        if (chunk.seq() <= lastSent) {
             return;
         }
-        lastSent = seq;
-        session.send(chunkFrame);
+        lastSent = chunk.seq();
+        session.send(chunk.rendered(Translation::chunk));
     }
 
     @Override
-    public void end(String doneFrame) {
-        session.send(doneFrame);
+    public void end(CompletionEnd end) {
+        session.send(Translation.done(end));
         session.forget(this);
     }
 }

@@ -4,7 +4,7 @@ package dev.mooring.completion;
  * Walks a stored completion's chunks in seq order, cutting its text at the recorded chunk lengths
  * (comma-separated, in UTF-16 units), so a replay from the database sends exactly the chunks first streamed.
  */
-public final class ChunkCursor {
+final class ChunkCursor {
 
     private final String text;
     private final String lengths;
@@ -18,12 +18,12 @@ public final class ChunkCursor {
     }
 
     /** The seq of the chunk that {@link #next()} returned last; 0 before the first. */
-    public long seq() {
+    long seq() {
         return seq;
     }
 
     /** The next chunk's text, or null when every recorded chunk was returned. */
-    public String next() {
+    String next() {
         if (lengthPos >= lengths.length()) {
             return null;
         }

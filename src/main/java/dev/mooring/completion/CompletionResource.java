@@ -1,7 +1,6 @@
 package dev.mooring.completion;
 
-import dev.mooring.conversation.ConversationViews;
-import dev.mooring.conversation.Ids;
+import dev.mooring.api.Ids;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,7 +23,7 @@ public class CompletionResource {
     /** The completion's status, last seq and text (live while it runs). */
     @GET
     @Path("/{id}")
-    public ConversationViews.CompletionView get(@PathParam("id") String id) {
+    public CompletionView get(@PathParam("id") String id) {
         return completions.view(Ids.parse(id, "completion"));
     }
 

@@ -1,14 +1,12 @@
 package dev.mooring.completion;
 
-import dev.mooring.api.ErrorCode;
-import dev.mooring.chat.FrameCodec;
-import dev.mooring.chat.ServerFrame;
 import dev.mooring.model.ModelError;
 import dev.mooring.model.ModelStream;
 import dev.mooring.model.ModelStreamListener;
 
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,14 +15,13 @@ import java.util.function.BiConsumer;
  * under this object's own monitor, so a replay and the live subscription that follows it can never miss a chunk;
  * no lock is shared between completions.
  */
-public final class CompletionRun implements ModelStreamListener {
+final class CompletionRun implements ModelStreamListener {
 
     private enum Phase { RUNNING, ENDING, ENDED }
 
     private static final Subscriber[] NONE = new Subscriber[0];
 
     private final UUID id;
-    private final String wireId;
     private final UUID conversationId;
     private final UUID messageId;
     private final BiConsumer<CompletionRun, FinalState> onEnd;
@@ -37,25 +34,20 @@ public final class CompletionRun implements ModelStreamListener {
     private Phase phase = Phase.RUNNING;
     private Subscriber[] subscribers = NONE;
     private long checkpointedSeq;
-    private String doneFrame;
+    private CompletionEnd end;
+    private long endedAtMillis;
     private ModelStream stream;
-    private final java.util.concurrent.CompletableFuture<CompletionStatus> finished =
-            new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<CompletionStatus> finished = new CompletableFuture<>();
 
     CompletionRun(UUID id, UUID conversationId, UUID messageId, BiConsumer<CompletionRun, FinalState> onEnd) {
         this.id = id;
-        this.wireId = id.toString();
         this.conversationId = conversationId;
         this.messageId = messageId;
         this.onEnd = onEnd;
     }
 
-    public UUID id() {
+    UUID id() {
         return id;
-    }
-
-    public UUID messageId() {
-        return messageId;
     }
 
     /** Binds the provider's stream, cancelling it at once if the completion already ended. */
@@ -75,13 +67,11 @@ public final class CompletionRun implements ModelStreamListener {
         if (delta == null || delta.isEmpty()) {
             return;
         }
-        Subscriber[] targets;
-        long seq;
         synchronized (this) {
             if (phase != Phase.RUNNING) {
                 return;
             }
-            seq = ++lastSeq;
+            long seq = ++lastSeq;
             text.append(delta);
             if (seq > offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
@@ -91,13 +81,12 @@ public final class CompletionRun implements ModelStreamListener {
                 chunkLengths.append(',');
             }
             chunkLengths.append(delta.length());
-            targets = subscribers;
-            if (targets.length == 0) {
+            if (subscribers.length == 0) {
                 return;
             }
-            String frame = FrameCodec.chunk(wireId, seq, delta);
-            for (Subscriber s : targets) {
-                s.deliver(seq, frame);
+            Chunk chunk = new Chunk(id, seq, delta);
+            for (Subscriber s : subscribers) {
+                s.chunk(chunk);
             }
         }
     }
@@ -109,11 +98,11 @@ public final class CompletionRun implements ModelStreamListener {
 
     @Override
     public void onError(ModelError error) {
-        end(CompletionStatus.FAILED, new ServerFrame.ErrorBody(ErrorCode.MODEL_ERROR, error.message(), error.retryable()));
+        end(CompletionStatus.FAILED, CompletionError.model(error.message(), error.retryable()));
     }
 
     /** Stops the provider's stream and ends the completion {@code cancelled}. */
-    public void cancel() {
+    void cancel() {
         ModelStream current;
         synchronized (this) {
             current = phase == Phase.RUNNING ? stream : null;
@@ -125,7 +114,7 @@ public final class CompletionRun implements ModelStreamListener {
     }
 
     /** Ends the completion with {@code status} unless it ended already; its final state goes to {@code onEnd}. */
-    void end(CompletionStatus status, ServerFrame.ErrorBody error) {
+    void end(CompletionStatus status, CompletionError error) {
         FinalState state;
         ModelStream toCancel = null;
         synchronized (this) {
@@ -144,48 +133,51 @@ public final class CompletionRun implements ModelStreamListener {
         onEnd.accept(this, state);
     }
 
-    /** Called once the final state is stored: sends {@code done} to every subscriber. */
-    void published(CompletionStatus status, String done) {
-        Subscriber[] targets;
+    /** Called once the final state is stored: tells every subscriber how the completion ended. */
+    void published(FinalState state) {
         synchronized (this) {
             phase = Phase.ENDED;
-            doneFrame = done;
-            targets = subscribers;
+            endedAtMillis = System.currentTimeMillis();
+            end = new CompletionEnd(id, state.status(), state.lastSeq(), messageId, state.error());
+            Subscriber[] targets = subscribers;
             subscribers = NONE;
             for (Subscriber s : targets) {
-                s.end(done);
+                s.end(end);
             }
         }
-        finished.complete(status);
+        finished.complete(state.status());
     }
 
-    /** Completes with the final status once {@code done} was sent. */
-    public java.util.concurrent.CompletableFuture<CompletionStatus> finished() {
+    /** Completes with the final status once every subscriber was told. */
+    CompletableFuture<CompletionStatus> finished() {
         return finished;
     }
 
-    /** Replays every chunk after {@code afterSeq}, then follows live (or sends {@code done} if it has ended). */
-    public void subscribe(Subscriber subscriber, long afterSeq) {
-        synchronized (this) {
-            for (long seq = afterSeq + 1; seq <= lastSeq; seq++) {
-                subscriber.deliver(seq, FrameCodec.chunk(wireId, seq, chunk(seq)));
-            }
-            if (phase == Phase.ENDED) {
-                subscriber.end(doneFrame);
-                return;
-            }
-            Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
-            next[subscribers.length] = subscriber;
-            subscribers = next;
+    /** Replays every chunk after {@code afterSeq}, then follows live (or tells the end if it has ended). */
+    synchronized void subscribe(Subscriber subscriber, long afterSeq) {
+        for (long seq = afterSeq + 1; seq <= lastSeq; seq++) {
+            subscriber.chunk(new Chunk(id, seq, chunk(seq)));
         }
+        if (phase == Phase.ENDED) {
+            subscriber.end(end);
+            return;
+        }
+        Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
+        next[subscribers.length] = subscriber;
+        subscribers = next;
+    }
+
+    /** Follows from the chunk that comes next: the subscriber hears of no earlier chunk, only of later ones and the end. */
+    synchronized void subscribeFromNow(Subscriber subscriber) {
+        subscribe(subscriber, lastSeq);
     }
 
     /** How many chunks a resume from {@code afterSeq} replays from memory. */
-    public synchronized long backlog(long afterSeq) {
+    synchronized long backlog(long afterSeq) {
         return Math.max(0, lastSeq - afterSeq);
     }
 
-    public synchronized void unsubscribe(Subscriber subscriber) {
+    synchronized void unsubscribe(Subscriber subscriber) {
         for (int i = 0; i < subscribers.length; i++) {
             if (subscribers[i] == subscriber) {
                 Subscriber[] next = new Subscriber[subscribers.length - 1];
@@ -213,15 +205,20 @@ public final class CompletionRun implements ModelStreamListener {
         checkpointedSeq = Math.max(checkpointedSeq, seq);
     }
 
-    public synchronized boolean running() {
+    synchronized boolean running() {
         return phase != Phase.ENDED;
     }
 
-    public synchronized long lastSeq() {
+    /** Whether it ended (and told its subscribers) before {@code millis}. */
+    synchronized boolean endedBefore(long millis) {
+        return phase == Phase.ENDED && endedAtMillis < millis;
+    }
+
+    synchronized long lastSeq() {
         return lastSeq;
     }
 
-    public synchronized String text() {
+    synchronized String text() {
         return text.toString();
     }
 

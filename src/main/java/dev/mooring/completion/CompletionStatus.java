@@ -4,13 +4,14 @@ package dev.mooring.completion;
 public enum CompletionStatus {
     RUNNING, COMPLETED, CANCELLED, FAILED, INTERRUPTED;
 
-    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
-    public String wire() {
-        return wire;
+    /** The status as it is stored and shown: {@code running}, {@code completed} and so on. */
+    public String label() {
+        return label;
     }
 
-    public static CompletionStatus fromWire(String value) {
+    static CompletionStatus ofLabel(String value) {
         return valueOf(value.toUpperCase(java.util.Locale.ROOT));
     }
 }

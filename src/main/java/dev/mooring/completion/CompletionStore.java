@@ -2,14 +2,21 @@ package dev.mooring.completion;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Durable completion state. The embedded and PostgreSQL deployments share the JDBC implementation; a distributed
- * deployment may replace it.
+ * Durable completion state: the one owner of the {@code completion} table. The embedded and PostgreSQL deployments
+ * share the JDBC implementation; a distributed deployment may replace it.
  */
-public interface CompletionStore {
+interface CompletionStore {
+
+    /**
+     * Records a new running completion owned by {@code node}, inside the caller's transaction (the one that stores
+     * the question it answers), so that both are stored or neither.
+     */
+    void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node, Instant leaseUntil);
 
     /** Writes the progress of many running completions in one transaction, and renews their lease. */
     void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil);
@@ -19,6 +26,12 @@ public interface CompletionStore {
 
     /** The stored completion, if any. */
     Optional<StoredCompletion> find(UUID id);
+
+    /** The completion that answers the user message {@code requestMessageId}, if any. */
+    Optional<CompletionSummary> findByRequest(UUID requestMessageId);
+
+    /** Every completion of a conversation. */
+    List<CompletionSummary> listByConversation(UUID conversationId);
 
     /**
      * Marks {@code interrupted} every running completion owned by {@code node} (whose process is gone: this one just

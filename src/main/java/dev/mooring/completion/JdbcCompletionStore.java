@@ -1,7 +1,6 @@
 package dev.mooring.completion;
 
 import dev.mooring.api.ErrorCode;
-import dev.mooring.chat.ServerFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
@@ -13,21 +12,47 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** The completion store on the service's own database (H2 or PostgreSQL), in plain batched JDBC. */
 @ApplicationScoped
-public class JdbcCompletionStore implements CompletionStore {
+class JdbcCompletionStore implements CompletionStore {
 
-    static final String INTERRUPTED_MESSAGE =
-            "the service stopped while this answer was being written; its text so far is kept";
+    private static final String SUMMARY = "SELECT id, message_id, status, last_seq, text "
+            + "FROM completion WHERE ";
 
     private final DataSource dataSource;
 
-    public JdbcCompletionStore(DataSource dataSource) {
+    JdbcCompletionStore(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** Runs on the connection of the caller's JTA transaction, which the pool hands out again; it never commits. */
+    @Override
+    public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
+                       Instant leaseUntil) {
+        OffsetDateTime now = utc(Instant.now());
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO completion (id, conversation_id, "
+                     + "request_message_id, message_id, status, text, last_seq, chunk_lengths, owner_node, "
+                     + "lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '', 0, '', ?, ?, ?, ?)")) {
+            ps.setObject(1, id);
+            ps.setObject(2, conversationId);
+            ps.setObject(3, requestMessageId);
+            ps.setObject(4, messageId);
+            ps.setString(5, CompletionStatus.RUNNING.label());
+            ps.setString(6, node);
+            ps.setObject(7, utc(leaseUntil));
+            ps.setObject(8, now);
+            ps.setObject(9, now);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record completion " + id, e);
+        }
     }
 
     @Override
@@ -40,7 +65,7 @@ public class JdbcCompletionStore implements CompletionStore {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET text = ?, last_seq = ?, "
                     + "chunk_lengths = ?, owner_node = ?, lease_until = ?, updated_at = ? "
-                    + "WHERE id = ? AND status = 'running'")) {
+                    + "WHERE id = ? AND status = ?")) {
                 for (Progress p : batch) {
                     ps.setString(1, p.text());
                     ps.setLong(2, p.lastSeq());
@@ -49,6 +74,7 @@ public class JdbcCompletionStore implements CompletionStore {
                     ps.setObject(5, lease);
                     ps.setObject(6, now);
                     ps.setObject(7, p.id());
+                    ps.setString(8, CompletionStatus.RUNNING.label());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -63,11 +89,11 @@ public class JdbcCompletionStore implements CompletionStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, text = ?, last_seq = ?, "
                     + "chunk_lengths = ?, error_code = ?, error_message = ?, error_retryable = ?, lease_until = NULL, "
                     + "updated_at = ? WHERE id = ?")) {
-                ps.setString(1, state.status().wire());
+                ps.setString(1, state.status().label());
                 ps.setString(2, state.text());
                 ps.setLong(3, state.lastSeq());
                 ps.setString(4, state.chunkLengths());
-                ServerFrame.ErrorBody error = state.error();
+                CompletionError error = state.error();
                 ps.setString(5, error == null ? null : error.code().wire());
                 ps.setString(6, error == null ? null : truncate(error.message(), 1000));
                 if (error == null) {
@@ -99,11 +125,11 @@ public class JdbcCompletionStore implements CompletionStore {
                     return Optional.empty();
                 }
                 String errorCode = rs.getString(7);
-                ServerFrame.ErrorBody error = errorCode == null ? null
-                        : new ServerFrame.ErrorBody(errorCodeOf(errorCode), rs.getString(8), rs.getBoolean(9));
+                CompletionError error = errorCode == null ? null
+                        : new CompletionError(errorCodeOf(errorCode), rs.getString(8), rs.getBoolean(9));
                 OffsetDateTime lease = rs.getObject(11, OffsetDateTime.class);
                 return Optional.of(new StoredCompletion(id, rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        CompletionStatus.fromWire(rs.getString(3)), rs.getString(4), rs.getLong(5), rs.getString(6),
+                        CompletionStatus.ofLabel(rs.getString(3)), rs.getString(4), rs.getLong(5), rs.getString(6),
                         error, rs.getString(10), lease == null ? null : lease.toInstant()));
             }
         } catch (SQLException e) {
@@ -112,17 +138,47 @@ public class JdbcCompletionStore implements CompletionStore {
     }
 
     @Override
+    public Optional<CompletionSummary> findByRequest(UUID requestMessageId) {
+        return summaries("request_message_id = ?", requestMessageId).stream().findFirst();
+    }
+
+    @Override
+    public List<CompletionSummary> listByConversation(UUID conversationId) {
+        return summaries("conversation_id = ?", conversationId);
+    }
+
+    private List<CompletionSummary> summaries(String condition, UUID value) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(SUMMARY + condition)) {
+            ps.setObject(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<CompletionSummary> summaries = new ArrayList<>();
+                while (rs.next()) {
+                    summaries.add(new CompletionSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            CompletionStatus.ofLabel(rs.getString(3)), rs.getLong(4), rs.getString(5)));
+                }
+                return summaries;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the completions where " + condition, e);
+        }
+    }
+
+    @Override
     public int interruptOrphans(String node, Instant now) {
         int[] count = new int[1];
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = 'interrupted', "
-                    + "error_code = ?, error_message = ?, error_retryable = TRUE, lease_until = NULL, updated_at = ? "
-                    + "WHERE status = 'running' AND (owner_node = ? OR lease_until < ?)")) {
-                ps.setString(1, ErrorCode.UNAVAILABLE.wire());
-                ps.setString(2, INTERRUPTED_MESSAGE);
-                ps.setObject(3, utc(now));
-                ps.setString(4, node);
-                ps.setObject(5, utc(now));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, error_code = ?, "
+                    + "error_message = ?, error_retryable = TRUE, lease_until = NULL, updated_at = ? "
+                    + "WHERE status = ? AND (owner_node = ? OR lease_until < ?)")) {
+                CompletionError interrupted = CompletionError.interrupted();
+                ps.setString(1, CompletionStatus.INTERRUPTED.label());
+                ps.setString(2, interrupted.code().wire());
+                ps.setString(3, interrupted.message());
+                ps.setObject(4, utc(now));
+                ps.setString(5, CompletionStatus.RUNNING.label());
+                ps.setString(6, node);
+                ps.setObject(7, utc(now));
                 count[0] = ps.executeUpdate();
             }
         });
@@ -150,6 +206,7 @@ public class JdbcCompletionStore implements CompletionStore {
         void run(Connection c) throws SQLException;
     }
 
+    /** Its own transaction, for the writes made outside any request: checkpoints, ends, orphan sweeps. */
     private void inTransaction(SqlWork work) {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();

@@ -7,7 +7,7 @@ import java.util.UUID;
  * The completions this node holds in memory: running ones, and ended ones for a while after (fast resume).
  * A distributed deployment replaces it with one that also relays other nodes' runs.
  */
-public interface LiveCompletions {
+interface LiveCompletions {
 
     void add(CompletionRun run);
 

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The single-node {@link LiveCompletions}: a concurrent map. */
 @ApplicationScoped
-public class LocalLiveCompletions implements LiveCompletions {
+class LocalLiveCompletions implements LiveCompletions {
 
     private final ConcurrentHashMap<UUID, CompletionRun> runs = new ConcurrentHashMap<>();
 

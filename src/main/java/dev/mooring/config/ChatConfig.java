@@ -2,7 +2,6 @@ package dev.mooring.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,19 +15,15 @@ public interface ChatConfig {
     Optional<String> token();
 
     /** Where the embedded database and the generated token file live. */
-    @WithName("data-dir")
     String dataDir();
 
     /** This instance's name: it owns the completions it runs (default: the host name). */
-    @WithName("node-name")
     String nodeName();
 
     /** Extra browser origins, comma-separated, allowed to open the socket. */
-    @WithName("allowed-origins")
     Optional<List<String>> allowedOrigins();
 
     /** The largest client frame, in bytes, answered normally; larger ones get {@code too_large}. */
-    @WithName("max-frame-bytes")
     @WithDefault("262144")
     int maxFrameBytes();
 
@@ -58,7 +53,6 @@ public interface ChatConfig {
     /** Per-connection frame budget (token bucket). */
     interface RateLimit {
         /** Frames per second refilled into each connection's bucket. */
-        @WithName("frames-per-second")
         @WithDefault("20")
         double framesPerSecond();
 
@@ -67,7 +61,6 @@ public interface ChatConfig {
         int burst();
 
         /** Refused frames in a row after which the connection is closed with 1008. */
-        @WithName("max-violations")
         @WithDefault("50")
         int maxViolations();
     }
@@ -75,7 +68,6 @@ public interface ChatConfig {
     /** How completions run, are checkpointed and kept in memory. */
     interface Completions {
         /** Largest gap between two writes of a running completion's progress. */
-        @WithName("checkpoint-interval")
         @WithDefault("200ms")
         Duration checkpointInterval();
 
@@ -84,12 +76,10 @@ public interface ChatConfig {
         Duration lease();
 
         /** How long a finished completion's chunk log stays in memory for fast resume. */
-        @WithName("retain-after-end")
         @WithDefault("5m")
         Duration retainAfterEnd();
 
         /** Outgoing frames a connection may have unwritten before its subscriptions are dropped. */
-        @WithName("max-pending-writes")
         @WithDefault("4096")
         int maxPendingWrites();
     }
@@ -103,11 +93,9 @@ public interface ChatConfig {
         Optional<String> name();
 
         /** Base URL of the provider's API (any OpenAI-compatible server for {@code openai}). */
-        @WithName("base-url")
         Optional<String> baseUrl();
 
         /** API key of the provider. */
-        @WithName("api-key")
         Optional<String> apiKey();
 
         /** Longest wait for the provider's next byte. */
@@ -115,7 +103,6 @@ public interface ChatConfig {
         Duration timeout();
 
         /** Largest answer, in tokens, asked of the provider. */
-        @WithName("max-tokens")
         @WithDefault("2048")
         int maxTokens();
     }
@@ -123,12 +110,10 @@ public interface ChatConfig {
     /** The offline demo model. */
     interface Demo {
         /** The demo model's pace. */
-        @WithName("tokens-per-second")
         @WithDefault("20")
         double tokensPerSecond();
 
         /** How many chunks the demo model streams per reply. */
-        @WithName("reply-tokens")
         @WithDefault("60")
         int replyTokens();
     }
@@ -136,12 +121,10 @@ public interface ChatConfig {
     /** How prompts are assembled. */
     interface Prompt {
         /** Characters of earlier conversation kept in a prompt (newest first). */
-        @WithName("history-chars")
         @WithDefault("24000")
         int historyChars();
 
         /** Characters of notebook context (cell source, outputs, error) kept in a prompt. */
-        @WithName("context-chars")
         @WithDefault("12000")
         int contextChars();
     }

@@ -1,13 +1,11 @@
 package dev.mooring.conversation;
 
-import dev.mooring.model.ModelRequest;
-
 import java.util.UUID;
 
 /**
- * A stored {@code chat} frame: the ids to answer with, and, unless it was a duplicate, the model request that its
- * completion must run.
+ * A stored question: the ids to answer with. {@code duplicate} when its {@code clientMessageId} was stored before:
+ * then the ids are the original ones and nothing new began.
  */
 public record Acceptance(UUID conversationId, UUID userMessageId, UUID assistantMessageId, UUID completionId,
-                         boolean duplicate, ModelRequest request) {
+                         boolean duplicate) {
 }

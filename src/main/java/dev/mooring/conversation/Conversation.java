@@ -14,6 +14,8 @@ import java.util.UUID;
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
 
+    private static final int TITLE_LENGTH = 80;
+
     @Id
     public UUID id;
 
@@ -24,4 +26,21 @@ public class Conversation extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** Stores a new conversation titled after the first line of its first question. */
+    static Conversation start(String firstQuestion, Instant now) {
+        Conversation conversation = new Conversation();
+        conversation.id = UUID.randomUUID();
+        conversation.title = title(firstQuestion);
+        conversation.createdAt = now;
+        conversation.updatedAt = now;
+        conversation.persist();
+        return conversation;
+    }
+
+    static String title(String text) {
+        String line = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
+        line = line.replaceAll("\\s+", " ").strip();
+        return line.length() <= TITLE_LENGTH ? line : line.substring(0, TITLE_LENGTH - 1) + "…";
+    }
 }

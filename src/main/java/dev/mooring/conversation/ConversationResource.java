@@ -1,6 +1,6 @@
 package dev.mooring.conversation;
 
-import dev.mooring.completion.CompletionService;
+import dev.mooring.api.Ids;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
-import java.util.UUID;
 
 /** Conversation history over REST. */
 @Path("/api/conversations")
@@ -18,11 +17,9 @@ import java.util.UUID;
 public class ConversationResource {
 
     private final ConversationService conversations;
-    private final CompletionService completions;
 
-    public ConversationResource(ConversationService conversations, CompletionService completions) {
+    public ConversationResource(ConversationService conversations) {
         this.conversations = conversations;
-        this.completions = completions;
     }
 
     /** Every conversation, newest first. */
@@ -42,11 +39,7 @@ public class ConversationResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
-        UUID conversationId = Ids.parse(id, "conversation");
-        for (UUID completionId : conversations.completionIds(conversationId)) {
-            completions.cancelIfRunning(completionId);
-        }
-        conversations.delete(conversationId);
+        conversations.delete(Ids.parse(id, "conversation"));
         return Response.noContent().build();
     }
 }

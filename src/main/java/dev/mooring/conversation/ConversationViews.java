@@ -1,6 +1,7 @@
 package dev.mooring.conversation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mooring.model.NotebookContext;
 
 import java.time.Instant;
 import java.util.List;
@@ -22,23 +23,14 @@ public final class ConversationViews {
 
     /**
      * A message; {@code completion} is present on assistant messages, {@code context} (an addition: the notebook
-     * context sent with the question) on user messages that had one.
+     * context sent with the question, in the shape it was sent) on user messages that had one.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MessageView(UUID id, String role, String text, String mode, Instant createdAt,
-                              com.fasterxml.jackson.databind.JsonNode context, CompletionRef completion) {
+                              NotebookContext context, CompletionRef completion) {
     }
 
     /** The completion that writes an assistant message. */
     public record CompletionRef(UUID id, String status, long lastSeq) {
-    }
-
-    /**
-     * {@code GET /api/completions/{id}}. {@code durableSeq} (an addition to the protocol) is the last seq already in
-     * the database: what survives a crash.
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CompletionView(UUID id, UUID conversationId, String status, long lastSeq, String text,
-                                 long durableSeq, dev.mooring.chat.ServerFrame.ErrorBody error) {
     }
 }

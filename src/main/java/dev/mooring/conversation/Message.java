@@ -46,4 +46,31 @@ public class Message extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** Stores the user's message of a question, with its idempotency key, mode and notebook context (JSON). */
+    static Message user(UUID conversationId, Question question, String contextJson, Instant now) {
+        Message user = create(conversationId, USER, now);
+        user.text = question.text();
+        user.clientMessageId = question.clientMessageId();
+        user.mode = question.mode();
+        user.context = contextJson;
+        user.persist();
+        return user;
+    }
+
+    /** Stores the assistant message a completion writes; its text lives on the completion. */
+    static Message assistant(UUID conversationId, Instant now) {
+        Message assistant = create(conversationId, ASSISTANT, now);
+        assistant.persist();
+        return assistant;
+    }
+
+    private static Message create(UUID conversationId, String role, Instant now) {
+        Message message = new Message();
+        message.id = UUID.randomUUID();
+        message.conversationId = conversationId;
+        message.role = role;
+        message.createdAt = now;
+        return message;
+    }
 }

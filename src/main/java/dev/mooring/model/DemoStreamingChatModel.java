@@ -1,10 +1,8 @@
 package dev.mooring.model;
 
-import dev.mooring.support.DaemonThreads;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -25,14 +23,19 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The offline {@code demo} model: streams a fixed number of chunks at a set pace, with a reply that is built from
- * the prompt (it quotes the user's message and names the mode) and carries a small Python cell. It behaves like
- * LangChain4j's real streaming models: partial responses with a {@link StreamingHandle} whose {@code cancel()}
- * stops the stream without any further callback, then one complete response with finish reason {@code STOP}.
+ * The offline {@code demo} model: streams a fixed number of chunks at a set pace. Its reply is written from the
+ * structured request by {@link #replyTo(ModelRequest)} (it quotes the user's message, names the mode and the
+ * notebook, and carries a small Python cell); {@link #PROMPT} hands that reply over as the one message this model
+ * is sent, so nothing re-reads prompt text. It behaves like LangChain4j's real streaming models: partial responses
+ * with a {@link StreamingHandle} whose {@code cancel()} stops the stream without any further callback, then one
+ * complete response with finish reason {@code STOP}.
  */
 public final class DemoStreamingChatModel implements StreamingChatModel {
 
     public static final String MODEL_NAME = "mooring-demo";
+
+    /** The demo's prompt: the reply itself, which the model streams back in pieces. */
+    public static final ModelPrompt PROMPT = request -> List.of(UserMessage.from(replyTo(request)));
 
     /** Chunks emitted in one go when the pace lets several be due, before other streams get the thread. */
     private static final int MAX_BATCH = 64;
@@ -61,60 +64,51 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
         this.scheduler = scheduler;
     }
 
+    /** Streams the text of the last message it is sent (see {@link #PROMPT}). */
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-        String reply = replyTo(request.messages());
+        List<ChatMessage> messages = request.messages();
+        String reply = messages.isEmpty() ? "" : textOf(messages.get(messages.size() - 1));
         List<String> chunks = split(reply, replyChunks);
         ChatResponse response = ChatResponse.builder()
                 .aiMessage(AiMessage.from(reply))
                 .modelName(MODEL_NAME)
                 .finishReason(FinishReason.STOP)
-                .tokenUsage(new TokenUsage(promptChars(request.messages()) / 4, chunks.size()))
+                .tokenUsage(new TokenUsage(reply.length() / 4, chunks.size()))
                 .build();
         Run run = new Run(chunks, response, handler);
         run.schedule(0);
     }
 
-    /** The reply to a prompt built by {@link PromptBuilder}; deterministic. */
-    static String replyTo(List<ChatMessage> messages) {
-        String last = "";
-        int earlier = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            ChatMessage message = messages.get(i);
-            if (message instanceof UserMessage user && i == messages.size() - 1) {
-                last = textOf(user);
-            } else if (!(message instanceof SystemMessage)) {
-                earlier++;
-            }
-        }
-        int heading = last.lastIndexOf(PromptBuilder.USER_TEXT_HEADING + "\n");
-        String question = heading < 0 ? last : last.substring(heading + PromptBuilder.USER_TEXT_HEADING.length() + 1);
-        question = question.strip().replaceAll("\\s+", " ");
+    /** The demo's reply to a request; deterministic. */
+    static String replyTo(ModelRequest request) {
+        String question = request.userText() == null ? "" : request.userText().strip().replaceAll("\\s+", " ");
         if (question.length() > MAX_QUOTE_CHARS) {
             question = question.substring(0, MAX_QUOTE_CHARS) + "...";
         }
-
         StringBuilder reply = new StringBuilder(1024);
         reply.append("*This is Mooring's offline demo model: no AI provider was called.* Set `CHAT_MODEL_PROVIDER` ")
                 .append("and `CHAT_MODEL_API_KEY` to talk to a real model.\n\n");
         reply.append("You wrote: \"").append(question).append("\"\n\n");
-        if (last.contains(PromptBuilder.EXPLAIN_TASK)) {
-            reply.append("In **explain** mode a real model would walk through the active cell step by step. ");
-        } else if (last.contains(PromptBuilder.DEBUG_TASK)) {
-            reply.append("In **debug** mode a real model would find the cause of the active cell's error and ")
-                    .append("give you a corrected cell. ");
-        } else {
-            reply.append("In **chat** mode a real model would answer your question about the notebook. ");
-        }
-        String notebook = notebookPath(last);
-        if (notebook != null) {
+        String mode = request.mode() == null ? "chat" : request.mode();
+        reply.append(switch (mode) {
+            case "explain" -> "In **explain** mode a real model would walk through the active cell step by step. ";
+            case "debug" -> "In **debug** mode a real model would find the cause of the active cell's error and "
+                    + "give you a corrected cell. ";
+            default -> "In **chat** mode a real model would answer your question about the notebook. ";
+        });
+        NotebookContext context = request.context();
+        String notebook = context == null || context.notebookPath() == null ? "" : context.notebookPath().strip();
+        if (!notebook.isEmpty()) {
             reply.append("It would read the notebook context sent with your message (`").append(notebook)
                     .append("`). ");
-        } else if (last.contains(PromptBuilder.CONTEXT_START)) {
+        } else if (context != null) {
             reply.append("It would read the notebook context sent with your message. ");
         } else {
             reply.append("No notebook context came with this message. ");
         }
+        long earlier = request.history() == null ? 0
+                : request.history().stream().filter(turn -> turn.text() != null && !turn.text().isBlank()).count();
         if (earlier > 0) {
             reply.append("This conversation has ").append(earlier).append(earlier == 1 ? " earlier message." :
                     " earlier messages.");
@@ -172,17 +166,10 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
         return starts;
     }
 
-    private static String notebookPath(String message) {
-        int start = message.indexOf(PromptBuilder.CONTEXT_START + "\nNotebook: ");
-        if (start < 0) {
-            return null;
+    private static String textOf(ChatMessage last) {
+        if (!(last instanceof UserMessage message)) {
+            return "";
         }
-        start += PromptBuilder.CONTEXT_START.length() + "\nNotebook: ".length();
-        int end = message.indexOf('\n', start);
-        return message.substring(start, end < 0 ? message.length() : end);
-    }
-
-    private static String textOf(UserMessage message) {
         if (message.hasSingleText()) {
             return message.singleText();
         }
@@ -193,14 +180,6 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
             }
         }
         return text.toString();
-    }
-
-    private static int promptChars(List<ChatMessage> messages) {
-        int chars = 0;
-        for (ChatMessage message : messages) {
-            chars += message.toString().length();
-        }
-        return chars;
     }
 
     /** One reply being streamed; also its cancel handle. */

@@ -1,6 +1,5 @@
 package dev.mooring.model;
 
-import dev.mooring.support.DaemonThreads;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -42,7 +41,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
 
     private final StreamingChatModel model;
     private final ModelInfo info;
-    private final PromptBuilder prompts;
+    private final ModelPrompt prompts;
     private final ModelErrorClassifier errors;
     private final boolean finishReasonRequired;
     private final long idleTimeoutNanos;
@@ -56,7 +55,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
      *                             providers that always send one, such as OpenAI, Anthropic and the demo model)
      * @param idleTimeout          longest silence of a started stream before it fails; null or zero: no limit
      */
-    public LangChain4jModelGateway(StreamingChatModel model, ModelInfo info, PromptBuilder prompts,
+    public LangChain4jModelGateway(StreamingChatModel model, ModelInfo info, ModelPrompt prompts,
             ModelErrorClassifier errors, boolean finishReasonRequired, Duration idleTimeout) {
         this.model = model;
         this.info = info;
@@ -228,14 +227,9 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
             if (halted) {
                 return;
             }
-            ModelError error = errors.known(failure);
-            if (error != null) {
-                LOG.warnf("Model call failed: %s", error.message());
-                LOG.debug("Model call failure", failure);
-            } else {
-                error = errors.unexpected(failure);
-                LOG.warn("Model call failed unexpectedly", failure);
-            }
+            ModelError error = errors.classify(failure);
+            LOG.warnf("Model call failed: %s", error.message());
+            LOG.debug("Model call failure", failure);
             end(error, true);
         }
 

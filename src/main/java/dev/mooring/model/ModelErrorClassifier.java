@@ -11,6 +11,7 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.langchain4j.model.anthropic.internal.api.AnthropicStreamingException;
 import dev.langchain4j.model.ollama.OllamaStreamingException;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ModelErrorClassifier {
 
+    private static final Logger LOG = Logger.getLogger(ModelErrorClassifier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_PROVIDER_MESSAGE = 300;
 
@@ -61,14 +63,21 @@ public final class ModelErrorClassifier {
                 + "or raise CHAT_MODEL_TIMEOUT for slow models.", true);
     }
 
-    /** The error for any failure: a known one, or an unexpected one that points to the service log. */
+    /**
+     * The error for any failure: a known one, or an unexpected one that points to the service log (where its stack
+     * trace is written here).
+     */
     public ModelError classify(Throwable failure) {
         ModelError known = known(failure);
-        return known != null ? known : unexpected(failure);
+        if (known != null) {
+            return known;
+        }
+        LOG.warn("Model call failed unexpectedly", failure);
+        return unexpected(failure);
     }
 
     /** The error for a failure of a known kind (HTTP status, time-out, unreachable server, broken stream), or null. */
-    public ModelError known(Throwable failure) {
+    private ModelError known(Throwable failure) {
         Integer status = null;
         String providerMessage = null;
         boolean timedOut = false;
@@ -139,7 +148,7 @@ public final class ModelErrorClassifier {
     }
 
     /** A failure of no known kind: says which, and that the service log has the details. */
-    public ModelError unexpected(Throwable failure) {
+    private static ModelError unexpected(Throwable failure) {
         String detail = shorten(failure.getMessage());
         return new ModelError("The model call failed unexpectedly (" + failure.getClass().getSimpleName()
                 + (detail == null ? "" : ": " + detail) + "). See the service log.", false);

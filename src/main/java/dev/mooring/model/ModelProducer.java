@@ -72,7 +72,7 @@ public class ModelProducer {
             case "demo" -> {
                 return new LangChain4jModelGateway(
                         new DemoStreamingChatModel(demo.replyTokens(), demo.tokensPerSecond()),
-                        new ModelInfo("demo", DemoStreamingChatModel.MODEL_NAME, true), prompts,
+                        new ModelInfo("demo", DemoStreamingChatModel.MODEL_NAME, true), DemoStreamingChatModel.PROMPT,
                         new ModelErrorClassifier(null, DemoStreamingChatModel.MODEL_NAME, timeout), true, null);
             }
             case "openai" -> {

@@ -1,7 +1,5 @@
 package dev.mooring.model;
 
-import dev.mooring.chat.NotebookContext;
-
 import java.util.List;
 
 /**

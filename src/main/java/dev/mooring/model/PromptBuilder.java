@@ -4,14 +4,12 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.mooring.chat.NotebookContext;
 import dev.mooring.config.ChatConfig;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +17,7 @@ import java.util.regex.Pattern;
  * budget, then one user message holding the notebook context (within the context budget), the mode's task and the
  * user's text. Pure: no I/O, no state.
  */
-public final class PromptBuilder {
+public final class PromptBuilder implements ModelPrompt {
 
     static final String SYSTEM_PROMPT = """
             You are the assistant of a Jupyter notebook. The user works in the notebook and asks about it.
@@ -68,6 +66,7 @@ public final class PromptBuilder {
     }
 
     /** The messages for one model call: system, the kept history (oldest first), then the user's message. */
+    @Override
     public List<ChatMessage> build(ModelRequest request) {
         List<HistoryTurn> history = selectHistory(request.history());
         List<ChatMessage> messages = new ArrayList<>(history.size() + 2);
@@ -203,7 +202,8 @@ public final class PromptBuilder {
         if (!path.isEmpty()) {
             block.append("Notebook: ").append(path).append('\n');
         }
-        appendSection(block, "Active cell", "python", parts[0]);
+        appendSection(block, "Active cell", cell != null && "markdown".equals(cell.cellType()) ? "markdown" : "python",
+                parts[0]);
         appendSection(block, "Output of the active cell", "text", parts[1]);
         appendSection(block, "Error raised by the active cell", "text", parts[2]);
         appendSection(block, "Selected text", "", parts[3]);
@@ -308,35 +308,22 @@ public final class PromptBuilder {
         return "[... " + cut + " characters cut ...]";
     }
 
-    /** Cell outputs as the client sent them: text, a list of outputs, or Jupyter-like output objects. */
-    static String renderOutputs(Object outputs) {
+    /** The text of each output, as a person reads them one below the other. */
+    static String renderOutputs(List<String> outputs) {
         if (outputs == null) {
             return "";
         }
-        if (outputs instanceof CharSequence text) {
-            return text.toString();
-        }
-        if (outputs instanceof Iterable<?> list) {
-            StringBuilder joined = new StringBuilder();
-            for (Object output : list) {
-                String text = renderOutputs(output);
-                if (!text.isEmpty()) {
-                    if (joined.length() > 0 && joined.charAt(joined.length() - 1) != '\n') {
-                        joined.append('\n');
-                    }
-                    joined.append(text);
-                }
+        StringBuilder joined = new StringBuilder();
+        for (String text : outputs) {
+            if (text == null || text.isEmpty()) {
+                continue;
             }
-            return joined.toString();
-        }
-        if (outputs instanceof Map<?, ?> map) {
-            for (String key : new String[] {"text", "text/plain", "data"}) {
-                if (map.get(key) != null) {
-                    return renderOutputs(map.get(key));
-                }
+            if (joined.length() > 0 && joined.charAt(joined.length() - 1) != '\n') {
+                joined.append('\n');
             }
+            joined.append(text);
         }
-        return String.valueOf(outputs);
+        return joined.toString();
     }
 
     private static String renderVariables(List<NotebookContext.Variable> variables) {

@@ -27,6 +27,11 @@ class CheckpointRetryTest {
         final List<Progress> written = new ArrayList<>();
 
         @Override
+        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
+                           Instant leaseUntil) {
+        }
+
+        @Override
         public void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
             if (down) {
                 throw new IllegalStateException("database unreachable");
@@ -41,6 +46,16 @@ class CheckpointRetryTest {
         @Override
         public Optional<StoredCompletion> find(UUID id) {
             return Optional.empty();
+        }
+
+        @Override
+        public Optional<CompletionSummary> findByRequest(UUID requestMessageId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<CompletionSummary> listByConversation(UUID conversationId) {
+            return List.of();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.mooring.model;
 
-import dev.mooring.chat.NotebookContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,13 +4,11 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.mooring.chat.NotebookContext;
-import dev.mooring.chat.NotebookContext.ActiveCell;
-import dev.mooring.chat.NotebookContext.Variable;
+import dev.mooring.model.NotebookContext.ActiveCell;
+import dev.mooring.model.NotebookContext.Variable;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -43,7 +41,7 @@ class PromptBuilderTest {
     @Test
     void contextIsADelimitedBlockWithEveryPart() {
         NotebookContext context = new NotebookContext("analysis/sales.ipynb",
-                new ActiveCell("df = pd.read_csv('sales.csv')\ndf.head()", List.of(Map.of("text", "   id  total")),
+                new ActiveCell("df = pd.read_csv('sales.csv')\ndf.head()", List.of("   id  total"),
                         "FileNotFoundError: sales.csv"),
                 "read_csv", List.of(new Variable("df", "DataFrame", "id total\n1 2"), new Variable("n", "int", "3")));
 
@@ -65,7 +63,7 @@ class PromptBuilderTest {
     void contextIsTruncatedToItsBudget() {
         String source = IntStream.range(0, 2000).mapToObj(i -> "x" + i + " = " + i).collect(Collectors.joining("\n"));
         String outputs = "out\n".repeat(3000);
-        NotebookContext context = new NotebookContext("big.ipynb", new ActiveCell(source, outputs, null),
+        NotebookContext context = new NotebookContext("big.ipynb", new ActiveCell(source, List.of(outputs), null),
                 null, null);
 
         String block = new PromptBuilder(1000, 2000).renderContext(context);
@@ -142,12 +140,12 @@ class PromptBuilderTest {
         PromptBuilder builder = new PromptBuilder(1000, 1000);
 
         assertEquals("", builder.renderContext(new NotebookContext(null, null, null, List.of())));
-        assertEquals("", builder.renderContext(new NotebookContext(" ", new ActiveCell("", "", ""), "", null)));
+        assertEquals("", builder.renderContext(new NotebookContext(" ", new ActiveCell("", List.of(""), ""), "", null)));
     }
 
     @Test
     void explainModeAsksForAStepByStepExplanation() {
-        NotebookContext context = new NotebookContext("a.ipynb", new ActiveCell("print(1)", "1", null), null, null);
+        NotebookContext context = new NotebookContext("a.ipynb", new ActiveCell("print(1)", List.of("1"), null), null, null);
 
         String user = lastUserText(new PromptBuilder(1000, 1000)
                 .build(new ModelRequest(List.of(), "Explain this cell", context, "explain")));
@@ -254,11 +252,23 @@ class PromptBuilderTest {
     }
 
     @Test
-    void outputsInJupyterShapesBecomeText() {
-        Object outputs = List.of(
-                Map.of("output_type", "stream", "text", "printed\n"),
-                Map.of("output_type", "execute_result", "data", Map.of("text/plain", "42")));
+    void outputsAreJoinedAsTextOnePerLine() {
+        NotebookContext context = new NotebookContext(null, new ActiveCell("print('printed'); 42",
+                List.of("printed\n", "42", "", "[image/png]"), null, "code", 3L), null, null);
 
-        assertEquals("printed\n42", PromptBuilder.renderOutputs(outputs));
+        String block = new PromptBuilder(1000, 1000).renderContext(context);
+
+        assertTrue(block.contains("Output of the active cell:\n```text\nprinted\n42\n[image/png]\n```"), block);
+        assertFalse(block.contains("[\""), block);
+    }
+
+    @Test
+    void aMarkdownCellIsFencedAsMarkdown() {
+        NotebookContext context = new NotebookContext(null,
+                new ActiveCell("# Results\nThe *mean* is low.", List.of(), null, "markdown", null), null, null);
+
+        String block = new PromptBuilder(1000, 1000).renderContext(context);
+
+        assertTrue(block.contains("```markdown\n# Results"), block);
     }
 }

@@ -1,9 +1,9 @@
-package dev.mooring.chat;
+package dev.mooring.protocol;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 
-/** A client frame that cannot be accepted, with the id it concerned (if the frame named one). */
+/** A client frame that cannot be decoded, with the id it concerned (if the frame named one). */
 public final class FrameException extends ApiException {
 
     private final String ref;

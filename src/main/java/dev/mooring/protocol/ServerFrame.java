@@ -1,11 +1,10 @@
-package dev.mooring.chat;
+package dev.mooring.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.api.ErrorCode;
-import dev.mooring.model.ModelInfo;
 
 /** A frame the service sends. Chunks, the hot path, are written by {@link FrameCodec#chunk} without this type. */
 @JsonPropertyOrder({"type"})
@@ -17,7 +16,7 @@ public sealed interface ServerFrame {
 
     /** Sent at once when a connection opens. */
     record Welcome(int protocol, String connectionId, long heartbeatIntervalMs, long heartbeatTimeoutMs,
-                   ModelInfo model) implements ServerFrame {
+                   Model model) implements ServerFrame {
         public String type() {
             return "welcome";
         }
@@ -58,6 +57,10 @@ public sealed interface ServerFrame {
         public String type() {
             return "pong";
         }
+    }
+
+    /** Which model answers, inside {@code welcome}. */
+    record Model(String provider, String name, boolean demo) {
     }
 
     /** The error of a failed completion, inside {@code done}. */

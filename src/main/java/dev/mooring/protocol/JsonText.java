@@ -1,4 +1,4 @@
-package dev.mooring.chat;
+package dev.mooring.protocol;
 
 /** JSON string quoting for the frames written by hand. */
 final class JsonText {

@@ -1,4 +1,4 @@
-package dev.mooring.chat;
+package dev.mooring.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

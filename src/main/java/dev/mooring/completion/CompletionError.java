@@ -1,0 +1,18 @@
+package dev.mooring.completion;
+
+import dev.mooring.api.ErrorCode;
+
+/** Why a completion did not complete: shown in {@code done.error} and over REST. */
+public record CompletionError(ErrorCode code, String message, boolean retryable) {
+
+    /** The error of a completion that was running when its service stopped. */
+    static CompletionError interrupted() {
+        return new CompletionError(ErrorCode.UNAVAILABLE,
+                "the service stopped while this answer was being written; its text so far is kept", true);
+    }
+
+    /** A model failure as the user should read it. */
+    static CompletionError model(String message, boolean retryable) {
+        return new CompletionError(ErrorCode.MODEL_ERROR, message, retryable);
+    }
+}

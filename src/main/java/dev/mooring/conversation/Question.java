@@ -1,0 +1,13 @@
+package dev.mooring.conversation;
+
+import dev.mooring.model.NotebookContext;
+
+import java.util.UUID;
+
+/**
+ * What a user asks: the client's idempotency key, the conversation it continues (null starts one), the text, the
+ * notebook context (may be null) and the mode.
+ */
+public record Question(String clientMessageId, UUID conversationId, String text, NotebookContext context,
+                       String mode) {
+}

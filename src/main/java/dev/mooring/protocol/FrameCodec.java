@@ -1,0 +1,138 @@
+package dev.mooring.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.api.ApiException;
+import dev.mooring.api.ErrorCode;
+import dev.mooring.api.Ids;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** The one codec of the wire: checks and decodes client frames into typed records, encodes server frames. */
+@ApplicationScoped
+public class FrameCodec {
+
+    private static final int MAX_ID_LENGTH = 100;
+    private static final Set<String> MODES = Set.of("chat", "explain", "debug");
+
+    private final ObjectMapper mapper;
+
+    public FrameCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Decodes one text frame; every problem is a {@link FrameException} naming what is wrong and the frame's ref. */
+    public ClientFrame decode(String text) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "the frame is not valid JSON", null);
+        }
+        if (node == null || !node.isObject()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
+        }
+        FieldReader read = new FieldReader(refOf(node));
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw read.bad("a frame needs a string field 'type'");
+        }
+        return switch (type.asText()) {
+            case "chat" -> chat(node, read);
+            case "resume" -> new ClientFrame.Resume(id(node, "completionId", "completion", read), afterSeq(node, read));
+            case "cancel" -> new ClientFrame.Cancel(id(node, "completionId", "completion", read));
+            case "ping" -> new ClientFrame.Ping(number(node.get("t"), read));
+            case "pong" -> new ClientFrame.Pong(number(node.get("t"), read));
+            default -> throw read.bad("unknown frame type '" + Ids.shortened(type.asText()) + "'");
+        };
+    }
+
+    /** The ref of a frame that is refused before it is served: its {@link ClientFrame#ref()}, if it can be read. */
+    public String refOf(String text) {
+        try {
+            return decode(text).ref();
+        } catch (FrameException e) {
+            return e.ref();
+        }
+    }
+
+    /** Encodes any server frame but chunks. */
+    public String encode(ServerFrame frame) {
+        try {
+            return mapper.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + frame.type(), e);
+        }
+    }
+
+    /** Encodes a chunk frame by hand: it is written once per model delta and shared by every subscriber. */
+    public static String chunk(String completionId, long seq, String delta) {
+        StringBuilder out = new StringBuilder(64 + completionId.length() + delta.length() + (delta.length() >> 3));
+        out.append("{\"type\":\"chunk\",\"completionId\":\"").append(completionId)
+                .append("\",\"seq\":").append(seq).append(",\"delta\":");
+        JsonText.appendQuoted(out, delta);
+        return out.append('}').toString();
+    }
+
+    /** The one ref extractor: the id a frame names, as sent (cut to a readable length), whatever else is wrong. */
+    private static String refOf(JsonNode node) {
+        for (String field : new String[] {"clientMessageId", "completionId"}) {
+            JsonNode value = node.get(field);
+            if (value != null && value.isTextual()) {
+                return Ids.shortened(value.asText());
+            }
+        }
+        return null;
+    }
+
+    private static ClientFrame.Chat chat(JsonNode node, FieldReader read) {
+        String clientMessageId = read.text(node.get("clientMessageId"), "clientMessageId");
+        if (clientMessageId.isBlank() || clientMessageId.length() > MAX_ID_LENGTH) {
+            throw read.bad("'clientMessageId' must be a non-blank string of at most " + MAX_ID_LENGTH + " characters");
+        }
+        UUID conversationId = FieldReader.absent(node.get("conversationId")) ? null
+                : id(node, "conversationId", "conversation", read);
+        String text = read.text(node.get("text"), "text");
+        if (text.isBlank()) {
+            throw read.bad("'text' must not be blank");
+        }
+        JsonNode modeValue = node.get("mode");
+        String mode = FieldReader.absent(modeValue) ? "chat" : modeValue.isTextual() ? modeValue.asText() : "";
+        if (!MODES.contains(mode)) {
+            throw read.bad("'mode' must be one of chat, explain, debug");
+        }
+        return new ClientFrame.Chat(clientMessageId, conversationId, text,
+                ContextDecoder.decode(node.get("context"), read), mode);
+    }
+
+    /** A UUID field; a value that is not a UUID names nothing, so it is not_found by the one id rule. */
+    private static UUID id(JsonNode node, String field, String what, FieldReader read) {
+        String value = read.text(node.get(field), field);
+        try {
+            return Ids.parse(value, what);
+        } catch (ApiException e) {
+            throw new FrameException(e.code(), e.getMessage(), read.ref());
+        }
+    }
+
+    private static long afterSeq(JsonNode node, FieldReader read) {
+        JsonNode value = node.get("afterSeq");
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw read.bad("'afterSeq' must be an integer >= 0");
+        }
+        return value.asLong();
+    }
+
+    private static JsonNode number(JsonNode value, FieldReader read) {
+        if (FieldReader.absent(value)) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw read.bad("'t' must be a number");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.mooring.protocol;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.api.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Client frames decode into typed records; any other shape is refused with a typed error naming the frame's ref. */
+class FrameDecodingTest {
+
+    private final FrameCodec codec = new FrameCodec(new ObjectMapper());
+
+    private static String chatWithContext(String context) {
+        return "{\"type\":\"chat\",\"clientMessageId\":\"m-1\",\"text\":\"why?\",\"context\":" + context + "}";
+    }
+
+    private FrameException refused(String frame) {
+        return assertThrows(FrameException.class, () -> codec.decode(frame));
+    }
+
+    @Test
+    void thePanelsNotebookContextDecodesIntoTypedRecords() {
+        ClientFrame.Chat chat = assertInstanceOf(ClientFrame.Chat.class, codec.decode(chatWithContext(
+                "{\"notebookPath\":\"a.ipynb\",\"activeCell\":{\"source\":\"print('printed'); 42\","
+                        + "\"outputs\":[\"printed\\n\",\"42\"],\"error\":\"ZeroDivisionError: division by zero\","
+                        + "\"cellType\":\"code\",\"executionCount\":3}}")));
+
+        ChatContext.ActiveCell cell = chat.context().activeCell();
+        assertEquals("a.ipynb", chat.context().notebookPath());
+        assertEquals(List.of("printed\n", "42"), cell.outputs());
+        assertEquals("ZeroDivisionError: division by zero", cell.error());
+        assertEquals("code", cell.cellType());
+        assertEquals(3L, cell.executionCount());
+        assertNull(chat.context().variables());
+    }
+
+    @Test
+    void outputsInJupyterShapesBecomeText() {
+        ClientFrame.Chat chat = (ClientFrame.Chat) codec.decode(chatWithContext("{\"activeCell\":{\"outputs\":["
+                + "{\"output_type\":\"stream\",\"text\":[\"printed\\n\"]},"
+                + "{\"output_type\":\"execute_result\",\"data\":{\"text/plain\":\"42\"}},"
+                + "{\"output_type\":\"display_data\",\"data\":{\"image/png\":\"iVBOR\"}}],"
+                + "\"error\":{\"ename\":\"ValueError\",\"evalue\":\"bad\",\"traceback\":[\"line 1\",\"line 2\"]}}}"));
+
+        assertEquals(List.of("printed\n", "42", ""), chat.context().activeCell().outputs());
+        assertEquals("ValueError: bad\nline 1\nline 2", chat.context().activeCell().error());
+    }
+
+    @Test
+    void illTypedContextIsABadRequestNamingTheFieldAndTheRef() {
+        for (String context : List.of("\"a string\"", "{\"notebookPath\":7}",
+                "{\"activeCell\":{\"source\":{\"code\":\"1/0\"}}}", "{\"activeCell\":{\"outputs\":\"42\"}}",
+                "{\"activeCell\":{\"outputs\":[42]}}", "{\"activeCell\":{\"outputs\":[[\"nested\"]]}}",
+                "{\"activeCell\":{\"error\":true}}", "{\"activeCell\":{\"executionCount\":\"3\"}}",
+                "{\"variables\":{\"df\":1}}", "{\"variables\":[{\"type\":\"int\"}]}")) {
+            FrameException e = refused(chatWithContext(context));
+            assertEquals(ErrorCode.BAD_REQUEST, e.code(), context);
+            assertEquals("m-1", e.ref(), context);
+            assertTrue(e.getMessage().contains("context"), context + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMalformedIdIsNotFoundByTheSameRuleAsRest() {
+        FrameException resume = refused("{\"type\":\"resume\",\"completionId\":\"not-a-uuid\",\"afterSeq\":0}");
+        assertEquals(ErrorCode.NOT_FOUND, resume.code());
+        assertEquals("no completion has the id 'not-a-uuid'", resume.getMessage());
+        assertEquals("not-a-uuid", resume.ref());
+
+        FrameException chat = refused("{\"type\":\"chat\",\"clientMessageId\":\"m-2\",\"conversationId\":\"x\","
+                + "\"text\":\"hi\"}");
+        assertEquals(ErrorCode.NOT_FOUND, chat.code());
+        assertEquals("m-2", chat.ref());
+    }
+
+    @Test
+    void theRefOfAFrameIsItsIdWhetherOrNotItDecodes() {
+        UUID id = UUID.randomUUID();
+        assertEquals(id.toString(), codec.refOf("{\"type\":\"cancel\",\"completionId\":\"" + id + "\"}"));
+        assertEquals("m-3", codec.refOf("{\"type\":\"chat\",\"clientMessageId\":\"m-3\",\"text\":\" \"}"));
+        assertEquals("m-4", codec.refOf("{\"type\":\"shout\",\"clientMessageId\":\"m-4\"}"));
+        assertNull(codec.refOf("{not json"));
+        assertNull(codec.refOf("{\"type\":\"ping\",\"t\":1}"));
+    }
+}
