@@ -2,20 +2,10 @@
  * Pure helpers that turn a notebook cell (nbformat JSON) into the `context` of a
  * chat message. Nothing here touches the DOM or JupyterLab widgets.
  */
+import type { ChatContext } from '@mooring/chat-client';
 
-/** The `context` object sent with a question (PROTOCOL: chat frame `context`). */
-export interface CellContext {
-  notebookPath?: string;
-  activeCell?: {
-    source: string;
-    /** The text of each output, in order. */
-    outputs: string[];
-    /** `ename: evalue` and the traceback, without ANSI codes; absent without an error. */
-    error?: string;
-    cellType?: string;
-    executionCount?: number | null;
-  };
-}
+/** The `context` object sent with a question: the wire's own type (docs/protocol.md, chat frame `context`). */
+export type CellContext = ChatContext;
 
 /** The part of an nbformat output these helpers read. */
 export interface OutputLike {

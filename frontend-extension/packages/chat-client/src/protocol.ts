@@ -25,11 +25,21 @@ export interface VariableInfo {
   preview: string;
 }
 
+/** The cell the user is looking at, as text a person would read. */
+export interface ActiveCellContext {
+  source?: string;
+  /** The text of each output, in order. */
+  outputs?: string[];
+  /** `ename: evalue` and the traceback, without ANSI codes; absent without an error. */
+  error?: string;
+  cellType?: string;
+  executionCount?: number | null;
+}
+
 /** The notebook context sent with a message (and stored with it). Every field is optional. */
 export interface ChatContext {
   notebookPath?: string;
-  /** The cell the user is looking at; `outputs` and `error` may be text or any JSON value. */
-  activeCell?: { source?: string; outputs?: unknown; error?: unknown };
+  activeCell?: ActiveCellContext;
   selection?: string;
   variables?: VariableInfo[];
 }
