@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import tornado.testing
 from tornado.httpclient import HTTPClientError
@@ -21,6 +23,8 @@ async def test_http_proxy_answers_503_when_the_service_is_down(jp_fetch):
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("mooring", "api", "conversations")
     assert err.value.code == 503
+    body = json.loads(err.value.response.body)
+    assert body["code"] == "unavailable" and body["state"] == "starting" and body["message"]
 
 
 async def test_websocket_proxy_answers_503_when_the_service_is_down(jp_ws_fetch):
