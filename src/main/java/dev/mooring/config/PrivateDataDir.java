@@ -1,7 +1,9 @@
 package dev.mooring.config;
 
 import io.quarkus.runtime.Startup;
+import io.quarkus.vertx.http.DomainSocketServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +38,11 @@ public class PrivateDataDir {
 
     public Path path() {
         return path;
+    }
+
+    /** The Unix socket (when it lives here) is bound after start-up: make it owner-only too. */
+    void socketBound(@ObservesAsync DomainSocketServerStart started) {
+        secure(path);
     }
 
     /** The attribute that creates a file readable by its owner only, or none where permissions are not POSIX. */

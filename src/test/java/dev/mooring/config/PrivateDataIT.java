@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -72,6 +73,8 @@ class PrivateDataIT {
                 assertEquals("rwx------", mode(data));
                 assertEquals("rw-------", mode(data.resolve("mooring.mv.db")));
                 assertEquals("rw-------", mode(data.resolve("token")));
+                // the socket is bound after start-up and tightened by an asynchronous observer
+                await().atMost(Duration.ofSeconds(30)).until(() -> mode(socket).equals("rw-------"));
                 String token = Files.readString(data.resolve("token")).strip();
 
                 String health = exchange(socket, "GET /q/health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
