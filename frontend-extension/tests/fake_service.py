@@ -164,6 +164,14 @@ def start_fake_service() -> tuple[httpserver.HTTPServer, int, Recorder]:
     return server, port, recorder
 
 
+def unmanaged_config(port: int, server_app: dict | None = None, **extension: object) -> dict:
+    """Jupyter's configuration for the proxy in front of the fake service on ``port``."""
+    return {
+        "ServerApp": {"jpserver_extensions": {"mooring_jupyterlab": True}, **(server_app or {})},
+        "MooringExtension": {"managed": False, "service_port": port, "service_token": TOKEN, **extension},
+    }
+
+
 def _token_from_data_dir(data_dir: str) -> str:
     """CHAT_TOKEN, else the token file, made once as the service makes it."""
     if os.environ.get("CHAT_TOKEN"):

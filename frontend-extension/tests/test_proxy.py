@@ -11,31 +11,14 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from .fake_service import TOKEN, start_fake_service
+from .fake_service import TOKEN, unmanaged_config
 
 MIB = 1 << 20
 
 
 @pytest.fixture
-def fake_service(jp_asyncio_loop):
-    server, port, recorder = start_fake_service()
-    yield port, recorder
-    server.stop()
-
-
-@pytest.fixture
 def jp_server_config(fake_service):
-    port, _ = fake_service
-    return {
-        "ServerApp": {"jpserver_extensions": {"mooring_jupyterlab": True}},
-        "MooringExtension": {
-            "managed": False,
-            "service_port": port,
-            "service_token": TOKEN,
-            "max_buffered_bytes": 256 * 1024,
-            "stall_timeout": 0.3,
-        },
-    }
+    return unmanaged_config(fake_service[0], max_buffered_bytes=256 * 1024, stall_timeout=0.3)
 
 
 async def until(condition, what: str, timeout: float = 60) -> None:

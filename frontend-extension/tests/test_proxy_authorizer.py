@@ -7,7 +7,7 @@ import pytest
 from jupyter_server.auth.authorizer import Authorizer
 from tornado.httpclient import HTTPClientError
 
-from .fake_service import TOKEN, start_fake_service
+from .fake_service import unmanaged_config
 
 
 class EverythingButMooring(Authorizer):
@@ -16,19 +16,8 @@ class EverythingButMooring(Authorizer):
 
 
 @pytest.fixture
-def fake_service(jp_asyncio_loop):
-    server, port, recorder = start_fake_service()
-    yield port, recorder
-    server.stop()
-
-
-@pytest.fixture
 def jp_server_config(fake_service):
-    port, _ = fake_service
-    return {
-        "ServerApp": {"jpserver_extensions": {"mooring_jupyterlab": True}, "authorizer_class": EverythingButMooring},
-        "MooringExtension": {"managed": False, "service_port": port, "service_token": TOKEN},
-    }
+    return unmanaged_config(fake_service[0], server_app={"authorizer_class": EverythingButMooring})
 
 
 async def test_a_user_the_authorizer_refuses_reaches_nothing(jp_fetch, jp_ws_fetch, fake_service):

@@ -8,15 +8,14 @@ import pytest
 import tornado.testing
 from tornado.httpclient import HTTPClientError
 
+from .fake_service import unmanaged_config
+
 
 @pytest.fixture
 def jp_server_config():
     sock, port = tornado.testing.bind_unused_port()
     sock.close()  # nothing listens there
-    return {
-        "ServerApp": {"jpserver_extensions": {"mooring_jupyterlab": True}},
-        "MooringExtension": {"managed": False, "service_port": port, "service_token": "t"},
-    }
+    return unmanaged_config(port)
 
 
 async def test_http_proxy_answers_503_when_the_service_is_down(jp_fetch):
