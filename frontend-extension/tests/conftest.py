@@ -10,4 +10,5 @@ def fake_service(jp_asyncio_loop):
     """The stand-in service on a loopback port: (port, recorder)."""
     server, port, recorder = start_fake_service()
     yield port, recorder
+    recorder.hear.set()
     server.stop()

@@ -26,6 +26,8 @@ class Recorder:
         self.requests: list[dict] = []
         self.open_sockets = 0
         self.close_codes: list[int | None] = []
+        # {"type": "deaf"} stops a connection's reading until this is set
+        self.hear = asyncio.Event()
 
 
 def _authorized(handler: web.RequestHandler, recorder: Recorder) -> bool:
@@ -134,6 +136,8 @@ class FakeChat(WebSocketHandler):
         frame = json.loads(message)
         if frame.get("type") == "close":
             self.close(frame["code"], "bye")
+        elif frame.get("type") == "deaf":
+            await self.recorder.hear.wait()
         elif frame.get("type") == "stream":
             # {"type": "stream", "count": n, "size": bytes}: n chunks as fast as the socket takes them
             delta = "x" * frame["size"]

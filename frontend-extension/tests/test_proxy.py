@@ -202,3 +202,17 @@ async def test_a_client_that_never_reads_ends_with_1013_and_jupyters_memory_stay
     assert ws.close_code == 1013
     assert received < 1600
     assert grown < 40 * MIB, f"Jupyter grew by {grown / MIB:.0f} MiB"
+
+
+async def test_a_service_that_stops_reading_ends_the_browsers_connection_with_1013(jp_ws_fetch, fake_service):
+    ws = await jp_ws_fetch("mooring", "api", "chat")
+    assert json.loads(await ws.read_message())["type"] == "welcome"
+    ws.write_message(json.dumps({"type": "deaf"}))
+    frame = json.dumps({"type": "ping", "t": 0, "pad": "y" * 64 * 1024})
+    for _ in range(400):  # 25 MiB toward a service that takes nothing
+        if ws.protocol is None:
+            break
+        ws.write_message(frame)
+        await asyncio.sleep(0)
+    assert await asyncio.wait_for(ws.read_message(), 60) is None
+    assert ws.close_code == 1013
