@@ -197,6 +197,7 @@ class MooringExtension(ExtensionApp):
             return f"java not found ({self.java}); install Java 17+ or set JAVA_HOME"
         if len(socket_path(self._data).encode()) > MAX_SOCKET_PATH:
             return f"the data folder path {self._data} is too long for a Unix socket; set MooringExtension.data_dir"
+        ensure_private_dir(self._data)
         problem = private_dir_problem(self._data)
         if problem:
             return problem

@@ -15,11 +15,14 @@ MIN_TOKEN_LENGTH = 16
 MAX_SOCKET_PATH = 107
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` with mode 0700 if needed, tighten it to 0700, and return it."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-    return path
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` with mode 0700 if needed and tighten it to 0700, as far as this user may;
+    ``private_dir_problem`` then says what is still wrong."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
 
 
 def private_dir_problem(path: Path) -> str | None:

@@ -61,6 +61,19 @@ def test_the_data_folder_is_made_private_and_a_loosened_one_is_tightened(tmp_pat
     ensure_private_dir(data)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     assert private_dir_problem(data) is None
+    # one it may not create is left for private_dir_problem to name
+    blocked = tmp_path / "file" / "mooring"
+    (tmp_path / "file").write_text("")
+    ensure_private_dir(blocked)
+    assert "not usable" in private_dir_problem(blocked)
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a folder away needs root")
+def test_a_data_folder_of_another_user_is_refused(tmp_path):
+    data = tmp_path / "theirs"
+    data.mkdir(mode=0o700)
+    os.chown(data, 65534, 65534)
+    assert "belongs to another user" in private_dir_problem(data)
 
 
 def test_an_empty_or_short_token_is_a_problem_and_a_long_one_is_not(tmp_path):
