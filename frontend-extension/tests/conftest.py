@@ -11,4 +11,5 @@ def fake_service(jp_asyncio_loop):
     server, port, recorder = start_fake_service()
     yield port, recorder
     recorder.hear.set()
+    recorder.accept_upgrades.set()
     server.stop()

@@ -28,6 +28,9 @@ class Recorder:
         self.close_codes: list[int | None] = []
         # {"type": "deaf"} stops a connection's reading until this is set
         self.hear = asyncio.Event()
+        # upgrades wait while this is clear
+        self.accept_upgrades = asyncio.Event()
+        self.accept_upgrades.set()
 
 
 def _authorized(handler: web.RequestHandler, recorder: Recorder) -> bool:
@@ -103,6 +106,7 @@ class FakeChat(WebSocketHandler):
             self.set_status(401)
             self.finish()
             return None
+        await self.recorder.accept_upgrades.wait()
         return await super().get(*args, **kwargs)
 
     def open(self) -> None:

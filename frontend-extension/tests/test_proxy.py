@@ -186,6 +186,28 @@ async def test_refused_upgrades_never_open_a_service_socket(jp_http_port, jp_bas
     await until(lambda: recorder.open_sockets == 0, "the service socket to close")
 
 
+async def test_a_browser_gone_during_the_upstream_handshake_leaves_no_service_socket(
+    jp_http_port, jp_base_url, fake_service, jp_serverapp, http_server_client
+):
+    _, recorder = fake_service
+    recorder.accept_upgrades.clear()
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    writer.write(
+        (
+            f"GET {jp_base_url}mooring/api/chat HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
+            f"Authorization: token {jp_serverapp.identity_provider.token}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    await until(lambda: any(r["method"] == "WS" for r in recorder.requests), "the proxy to dial the service")
+    writer.close()  # the browser goes away while the proxy waits for the service
+    await writer.wait_closed()
+    recorder.accept_upgrades.set()
+    await until(lambda: recorder.close_codes != [], "the service socket to close")
+    assert recorder.open_sockets == 0
+
+
 async def test_a_client_that_never_reads_ends_with_1013_and_jupyters_memory_stays_bounded(jp_ws_fetch, fake_service):
     _, recorder = fake_service
     # tornado's client stops reading its socket once one message waits unread
