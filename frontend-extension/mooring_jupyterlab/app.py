@@ -239,7 +239,7 @@ class MooringExtension(ExtensionApp):
             return Upstream(host=self.service_host, port=self.service_port) if self.service_port else None
         return Upstream(socket_path=self.supervisor.socket_path) if self.supervisor.serving else None
 
-    def _availability(self) -> tuple[str, str]:
+    def _availability(self) -> tuple[str, str] | None:
         if self.supervisor is None:
             if not self.service_port:
                 return "stopped", "no chat service configured (set MooringExtension.service_port)"
@@ -254,5 +254,4 @@ class MooringExtension(ExtensionApp):
             body["dataDir"] = self.data_dir
         else:
             body["port"] = self.service_port or None
-        body["availability"] = self._availability()[0]
         return body

@@ -70,12 +70,13 @@ class ServiceEndpoint:
 
     ``upstream`` answers where to reach it while it should be serving, else ``None``;
     ``availability`` says ``(state, message)`` for the 503 body, with state ``starting``,
-    ``restarting`` or ``stopped``.
+    ``restarting`` or ``stopped``, or None while the service is serving (a failure then
+    answers 502: the process is there but did not answer).
     """
 
     upstream: Callable[[], Upstream | None]
     token: Callable[[], str]
-    availability: Callable[[], tuple[str, str]]
+    availability: Callable[[], tuple[str, str] | None]
     # Bytes a connection may hold for a side that does not take them; past it, and stalled, 1013.
     max_buffered_bytes: int = 1 << 20
     stall_timeout: float = 30.0
@@ -122,13 +123,19 @@ def _problem(code: str, message: str, **extra: str) -> str:
     return json.dumps({"code": code, "message": message, **extra})
 
 
-def _send_unavailable(handler: web.RequestHandler, endpoint: ServiceEndpoint, message: str | None = None) -> None:
-    """503 with ``{"code": "unavailable", "message", "state"}``: the client waits and retries."""
-    state, reason = endpoint.availability()
-    handler.set_status(503)
+def _send_unavailable(handler: web.RequestHandler, endpoint: ServiceEndpoint) -> None:
+    """503 with ``{"code": "unavailable", "message", "state"}`` while the service is not serving,
+    502 without a state when it should be but did not answer: the client waits and retries."""
+    availability = endpoint.availability()
     handler.set_header("Content-Type", "application/json")
     handler.set_header("Retry-After", "2")
-    handler.finish(_problem("unavailable", message or reason, state=state))
+    if availability is None:
+        handler.set_status(502)
+        handler.finish(_problem("unavailable", "the chat service did not answer"))
+        return
+    state, reason = availability
+    handler.set_status(503)
+    handler.finish(_problem("unavailable", reason, state=state))
 
 
 class ServiceHttpProxyHandler(APIHandler):
@@ -176,7 +183,7 @@ class ServiceHttpProxyHandler(APIHandler):
             response = None
         if response is None or response.code == 599:
             # refused, reset or timed out: the service is starting, restarting or gone
-            _send_unavailable(self, self.endpoint, "the chat service is not reachable (it may be starting)")
+            _send_unavailable(self, self.endpoint)
             return
         if response.code in (401, 403):
             # The browser already passed Jupyter's auth; a refusal here means the proxy's
@@ -328,12 +335,12 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
                 self.log.error("mooring proxy: the service refused the proxy's token (%s)", err.code)
                 raise web.HTTPError(502, "the chat service refused the Jupyter proxy's credentials") from None
             if err.code == 599:
-                _send_unavailable(self, self.endpoint, "the chat service is not reachable (it may be starting)")
+                _send_unavailable(self, self.endpoint)
                 return
             raise web.HTTPError(502, f"the chat service refused the connection ({err.code})") from None
         except (OSError, TimeoutError) as err:
             self.log.debug("mooring proxy: upstream websocket failed: %s", err)
-            _send_unavailable(self, self.endpoint, "the chat service is not reachable (it may be starting)")
+            _send_unavailable(self, self.endpoint)
             return
         try:
             # Returns when the browser's connection ends, or at once when its handshake fails.

@@ -140,9 +140,12 @@ class ServiceSupervisor:
         """Whether the service should answer: our proven child, or the one another supervisor runs."""
         return self.is_running or self.state == "shared"
 
-    def availability(self) -> tuple[str, str]:
+    def availability(self) -> tuple[str, str] | None:
         """``(state, message)`` while not serving: ``starting`` before the first proven start,
-        ``restarting`` after a proven run ended, ``stopped`` once it will not start again."""
+        ``restarting`` after a proven run ended, ``stopped`` once it will not start again;
+        None while it serves (a failed request then is not the process's absence)."""
+        if self.serving:
+            return None
         if self._status.stopped_for_good:
             state = "stopped"
         elif self._status.ever_ready:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -51,7 +52,8 @@ def jp_server_config(fake_java, tmp_path, jupyters_environment):
             "java": str(java),
             "service_jar": str(jar),
             "data_dir": str(data),
-            "restart_initial_delay": 0.1,
+            # long enough for the test to see the service restarting
+            "restart_initial_delay": 2.0,
         },
     }
 
@@ -105,6 +107,19 @@ async def test_starts_the_service_on_a_private_socket_and_proxies_to_it_with_its
     assert token not in status.body.decode()
     pid = body["pid"]
     assert pid and os.path.exists(f"/proc/{pid}")
+
+    # The service dies: until it answers again, 503 "restarting" (or 502 in the instant before
+    # the supervisor notices), then 200 from the new process.
+    os.kill(pid, signal.SIGKILL)
+    answers = []
+    for _ in range(1000):
+        code, body = await fetch_status(jp_fetch, "mooring", "api", "conversations")
+        answers.append((code, body.get("state") if isinstance(body, dict) else None))
+        if code == 200 and (503, "restarting") in answers:
+            break
+        await asyncio.sleep(0.02)
+    assert (503, "restarting") in answers and answers[-1][0] == 200, answers
+    assert set(answers[:-1]) <= {(200, None), (502, None), (503, "restarting")}
 
     # Jupyter stopping stops the service, for good.
     await extension.stop_extension()

@@ -199,6 +199,7 @@ async def test_a_started_child_is_running_only_once_it_answers_then_restarting_a
         await sup.wait_for(lambda s: s.is_running, timeout=20)
         first_pid = sup.pid
         assert first_pid is not None and sup.serving
+        assert sup.availability() is None
         os.kill(first_pid, 9)
         await sup.wait_for(lambda s: not s.is_running, timeout=10)
         assert sup.availability()[0] == "restarting"
