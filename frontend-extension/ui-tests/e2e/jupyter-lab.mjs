@@ -1,0 +1,98 @@
+// One JupyterLab server (with the Mooring server extension, which starts and
+// supervises the chat service), configured the Galata way
+// (../jupyter_server_test_config.py), on a free port and in a folder of its own.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { env, serviceTimings } from './env.mjs';
+import { freePort, GiveUp, pollUntil, stopChild } from './processes.mjs';
+
+const serverConfig = fileURLToPath(new URL('../jupyter_server_test_config.py', import.meta.url));
+
+export class JupyterLabServer {
+  /** @param {{ dir: string, serviceEnv?: Record<string, string> }} options */
+  constructor({ dir, serviceEnv = {} }) {
+    this.dir = dir;
+    this.root = path.join(dir, 'lab');
+    this.log = path.join(dir, 'jupyterlab.log');
+    this.serviceEnv = serviceEnv;
+  }
+
+  /** Starts JupyterLab and waits until its supervisor reports the chat service running. */
+  async start() {
+    for (const sub of ['lab', 'data', 'jupyter-config', 'jupyter-runtime', 'workspaces', 'tmp']) {
+      fs.mkdirSync(path.join(this.dir, sub), { recursive: true });
+    }
+    this.port = await freePort();
+    this.url = `http://127.0.0.1:${this.port}`;
+    const { JUPYTER_TOKEN: _ignored, ...inherited } = process.env;
+    const out = fs.openSync(this.log, 'a');
+    this.proc = spawn(
+      path.join(env.venv, 'bin', 'jupyter'),
+      [
+        'lab',
+        `--config=${serverConfig}`,
+        '--allow-root',
+        '--ip=127.0.0.1',
+        `--port=${this.port}`,
+        `--ServerApp.root_dir=${this.root}`,
+        `--LabApp.workspaces_dir=${path.join(this.dir, 'workspaces')}`
+      ],
+      {
+        cwd: this.root,
+        detached: true,
+        stdio: ['ignore', out, out],
+        env: {
+          ...inherited,
+          PATH: `${path.join(env.venv, 'bin')}:${process.env.PATH}`,
+          TMPDIR: path.join(this.dir, 'tmp'),
+          JUPYTER_CONFIG_DIR: path.join(this.dir, 'jupyter-config'),
+          JUPYTER_RUNTIME_DIR: path.join(this.dir, 'jupyter-runtime'),
+          MOORING_DATA_DIR: path.join(this.dir, 'data'),
+          MOORING_SERVICE_JAR: env.jar,
+          ...serviceTimings(),
+          CHAT_DEMO_TOKENS_PER_SECOND: env.demoTokensPerSecond,
+          CHAT_DEMO_REPLY_TOKENS: env.demoReplyTokens,
+          ...this.serviceEnv
+        }
+      }
+    );
+    fs.closeSync(out);
+    await this.waitForService({ timeout: 240000 });
+    return this;
+  }
+
+  /** Waits until the supervisor says the service runs (after a start, a crash or a restart). */
+  async waitForService({ timeout = 120000 } = {}) {
+    return pollUntil(
+      async () => {
+        if (this.proc.exitCode !== null) throw new GiveUp(`JupyterLab exited (${this.proc.exitCode}); see ${this.log}`);
+        const status = await this.status();
+        return status.state === 'running' && status.pid ? status : false;
+      },
+      { timeout, interval: 250, what: `the chat service under JupyterLab (log: ${this.log})` }
+    );
+  }
+
+  /** What Jupyter's supervisor says about the service: {state, pid, port, starts, ...}. */
+  async status() {
+    return this.#get(`${this.url}/mooring/status`);
+  }
+
+  /** GET through Jupyter's proxy to the service: `<lab>/mooring/api/<p>`. */
+  async api(p) {
+    return this.#get(`${this.url}/mooring/api/${p}`);
+  }
+
+  async #get(url) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`GET ${new URL(url).pathname}: HTTP ${r.status} ${await r.text()}`);
+    return r.json();
+  }
+
+  async stop() {
+    await stopChild(this.proc, { graceMs: 30000, group: true });
+  }
+}

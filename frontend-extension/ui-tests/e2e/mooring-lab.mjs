@@ -1,0 +1,128 @@
+// The Mooring panel in a Galata JupyterLab page: the page object's selectors and
+// waits, plus what only the end-to-end tests need (the panel's model, the frames
+// the page sent on the chat socket, a record of the states shown, screenshots).
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { MooringPage, selectors } from '../mooring-page.mjs';
+import { env } from './env.mjs';
+
+export const PLUGIN_ID = 'mooring-jupyterlab:plugin';
+const PANEL_ID = 'mooring-chat';
+
+export class MooringLab extends MooringPage {
+  /**
+   * @param {import('@jupyterlab/galata').IJupyterLabPageFixture} page before it loads JupyterLab
+   * @param {{ url: string }} server
+   */
+  constructor(page, server) {
+    super(page, { baseUrl: `${server.url}/`, token: '' });
+    /** Frames the page sent on the chat socket, oldest first, as text. */
+    this.sentFrames = [];
+    page.on('websocket', (ws) => {
+      if (!ws.url().includes('/api/chat')) return;
+      ws.on('framesent', (frame) => this.sentFrames.push(String(frame.payload)));
+    });
+  }
+
+  /**
+   * Shows the panel (Galata's sidebar helper) and keeps its IMooringChat, found through
+   * Galata's in-page helpers, as `window.__mooring`.
+   */
+  async show() {
+    await this.page.evaluate(async (id) => {
+      window.__mooring = await window.galata.getPlugin(id);
+    }, PLUGIN_ID);
+    await this.page.sidebar.openTab(PANEL_ID);
+    await this.status.waitFor({ timeout: 30000 });
+  }
+
+  /** The chat frames the page sent, parsed, oldest first. */
+  chatFrames() {
+    return this.sentFrames
+      .map((payload) => {
+        try {
+          return JSON.parse(payload);
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((frame) => frame?.type === 'chat');
+  }
+
+  /** Waits until the last answer holds at least `n` characters of model text. */
+  async waitForText(n, timeout = 30000) {
+    await this.page.waitForFunction(
+      (n) => {
+        const e = window.__mooring.model.entries.filter((x) => x.kind === 'answer').pop();
+        return e && e.text.length >= n;
+      },
+      n,
+      { timeout, polling: 50 }
+    );
+  }
+
+  /** The panel model's last answer entry {status, text, completionId, error}. */
+  async lastEntry() {
+    return this.page.evaluate(() => {
+      const e = window.__mooring.model.entries.filter((x) => x.kind === 'answer').pop();
+      return e && { status: e.status, text: e.text, completionId: e.completionId, error: e.error };
+    });
+  }
+
+  async conversationId() {
+    return this.page.evaluate(() => window.__mooring.model.activeConversationId);
+  }
+
+  async newConversation() {
+    await this.page.locator(selectors.newConversation).click();
+    await this.page.locator(selectors.empty).waitFor();
+  }
+
+  /** Runs a JupyterLab command, e.g. `mooring:explain-cell`. */
+  async command(id, args = {}) {
+    await this.page.evaluate(([id, args]) => window.jupyterapp.commands.execute(id, args), [id, args]);
+  }
+
+  /** Makes cell `index` of the current notebook the active one. */
+  async selectCell(index) {
+    await this.page.evaluate((index) => {
+      window.jupyterapp.shell.currentWidget.content.activeCellIndex = index;
+    }, index);
+  }
+
+  /** Records the status line's state and the last answer's status on every DOM change from now on. */
+  async startRecording() {
+    await this.page.evaluate(() => {
+      const seen = (window.__e2eSeen = []);
+      const note = () => {
+        const s = document.querySelector('[data-testid="mooring-status"]')?.getAttribute('data-state');
+        const all = document.querySelectorAll('[data-testid="mooring-answer"]');
+        const a = all[all.length - 1]?.getAttribute('data-status');
+        const last = seen[seen.length - 1];
+        if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
+      };
+      note();
+      window.__e2eObserver?.disconnect();
+      window.__e2eObserver = new MutationObserver(note);
+      window.__e2eObserver.observe(document.querySelector('[data-testid="mooring-panel"]'), {
+        subtree: true,
+        attributes: true,
+        childList: true
+      });
+    });
+  }
+
+  /** What startRecording saw: [{t, s: connection state, a: last answer's status}]. */
+  async recorded() {
+    return this.page.evaluate(() => window.__e2eSeen ?? []);
+  }
+
+  /** Saves the page as docs/images/e2e-<name>.png (E2E_SCREENSHOTS). */
+  async screenshot(name) {
+    fs.mkdirSync(env.screenshots, { recursive: true });
+    const file = path.join(env.screenshots, `e2e-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
