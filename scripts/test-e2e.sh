@@ -19,7 +19,7 @@
 # Logs and results: the temporary folder (printed at the start) holds, per worker,
 # worker-N/jupyterlab.log, the supervised service's data and the stand-alone
 # service's log (worker-N/service-direct.log); test-results/ (a screenshot and a
-# Playwright trace of each failed scenario: `npx playwright show-trace FILE`) and
+# Playwright trace of each failed scenario: `npx playwright show-trace --port 0 FILE`) and
 # report/ (`npx playwright show-report DIR`). It is deleted after a run that passed,
 # unless E2E_KEEP=1.
 #

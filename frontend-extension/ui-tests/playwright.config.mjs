@@ -42,9 +42,10 @@ export default {
         '--disable-sync'
       ]
     },
-    // Videos need Playwright's own ffmpeg, which cannot be downloaded here.
+    // Videos need Playwright's own ffmpeg, which cannot be downloaded here. Traces keep
+    // DOM snapshots but no screencast, which costs the shared CPU most.
     video: 'off',
-    trace: 'retain-on-failure',
+    trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure'
   }
 };

@@ -17,10 +17,13 @@ export class MooringLab extends MooringPage {
    */
   constructor(page, server) {
     super(page, { baseUrl: `${server.url}/`, token: '' });
-    /** Frames the page sent on the chat socket, oldest first, as text. */
+    /** Frames the page sent on its chat sockets, oldest first, as text. */
     this.sentFrames = [];
+    /** How many chat sockets the page opened. */
+    this.chatSockets = 0;
     page.on('websocket', (ws) => {
       if (!ws.url().includes('/api/chat')) return;
+      this.chatSockets++;
       ws.on('framesent', (frame) => this.sentFrames.push(String(frame.payload)));
     });
   }
@@ -93,24 +96,22 @@ export class MooringLab extends MooringPage {
 
   /** Records the status line's state and the last answer's status on every DOM change from now on. */
   async startRecording() {
-    await this.page.evaluate(() => {
-      const seen = (window.__e2eSeen = []);
-      const note = () => {
-        const s = document.querySelector('[data-testid="mooring-status"]')?.getAttribute('data-state');
-        const all = document.querySelectorAll('[data-testid="mooring-answer"]');
-        const a = all[all.length - 1]?.getAttribute('data-status');
-        const last = seen[seen.length - 1];
-        if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
-      };
-      note();
-      window.__e2eObserver?.disconnect();
-      window.__e2eObserver = new MutationObserver(note);
-      window.__e2eObserver.observe(document.querySelector('[data-testid="mooring-panel"]'), {
-        subtree: true,
-        attributes: true,
-        childList: true
-      });
-    });
+    await this.page.evaluate(
+      ([panel, status, answer]) => {
+        const seen = (window.__e2eSeen = []);
+        const note = () => {
+          const s = document.querySelector(status)?.getAttribute('data-state');
+          const a = [...document.querySelectorAll(answer)].at(-1)?.getAttribute('data-status');
+          const last = seen.at(-1);
+          if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
+        };
+        note();
+        window.__e2eObserver?.disconnect();
+        window.__e2eObserver = new MutationObserver(note);
+        window.__e2eObserver.observe(document.querySelector(panel), { subtree: true, attributes: true, childList: true });
+      },
+      [selectors.panel, selectors.status, selectors.answer]
+    );
   }
 
   /** What startRecording saw: [{t, s: connection state, a: last answer's status}]. */

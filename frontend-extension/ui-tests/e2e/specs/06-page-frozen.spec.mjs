@@ -16,6 +16,7 @@ test('page frozen past the heartbeat timeout mid-answer: recovers by itself on w
   await mooring.waitForText(20, 30000);
   // Galata's page wraps Playwright's; a CDP session wants Playwright's own.
   const cdp = await page.context().newCDPSession(page.page);
+  const socketsBefore = mooring.chatSockets;
   const frozenMs = env.heartbeatTimeoutMs * 2;
   // A page timer that measures its own longest gap proves the freeze.
   await page.evaluate(() => {
@@ -46,6 +47,9 @@ test('page frozen past the heartbeat timeout mid-answer: recovers by itself on w
   await mooring.waitForAnswer('done', { timeout: 60000 });
   await mooring.waitForConnection('connected', { timeout: 30000 });
   const seen = await mooring.recorded();
+  expect(mooring.chatSockets, 'the panel opened a new socket by itself (the service dropped the silent one)').toBeGreaterThan(
+    socketsBefore
+  );
   const entry = await mooring.lastEntry();
   const stored = await jupyterLab.api(`completions/${entry.completionId}`);
   expect(stored.status).toBe('completed');
