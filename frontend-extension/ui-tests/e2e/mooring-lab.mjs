@@ -77,6 +77,12 @@ export class MooringLab extends MooringPage {
     return this.page.evaluate(() => window.__mooring.model.activeConversationId);
   }
 
+  /** Waits until the panel is connected, then starts a new conversation. */
+  async startConversation() {
+    await this.waitForConnection('connected', { timeout: 30000 });
+    await this.newConversation();
+  }
+
   async newConversation() {
     await this.page.locator(selectors.newConversation).click();
     await this.page.locator(selectors.empty).waitFor();

@@ -5,8 +5,7 @@ import { expect, test } from '../fixtures.mjs';
 
 test('a question is streamed, rendered as Markdown, with code actions and the demo banner', async ({ mooring, jupyterLab }) => {
   const { page } = mooring;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
   await mooring.startRecording();
   await mooring.ask('How do I compute the mean of a list?');
   await mooring.waitForAnswer('streaming', { timeout: 20000 });

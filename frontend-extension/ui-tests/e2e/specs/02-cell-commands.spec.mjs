@@ -10,8 +10,7 @@ test('"Explain this cell" and "Fix this error" send the cell source and error, s
   tmpPath
 }) => {
   const { page } = mooring;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
 
   // Explain: the command, on the second cell (code with a result).
   await mooring.selectCell(1);

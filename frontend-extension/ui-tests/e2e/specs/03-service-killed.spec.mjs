@@ -11,8 +11,7 @@ test('service killed mid-answer: honest status, interrupted with partial text, R
   jupyterLab
 }) => {
   const { page } = mooring;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
   await mooring.ask('Tell me everything about mooring lines.');
   await mooring.waitForText(60, 30000);
   await mooring.startRecording();

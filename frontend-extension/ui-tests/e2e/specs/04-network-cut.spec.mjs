@@ -9,8 +9,7 @@ test.use({ panelSettings: async ({ direct }, use) => use(direct.settings({ retry
 
 test('network dropped and blackholed mid-answer: answer resumes, panel text equals stored text', async ({ mooring, direct }) => {
   const { proxy, service } = direct;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
   await mooring.ask('Explain how a resumable stream works.');
   await mooring.waitForText(40, 30000);
 

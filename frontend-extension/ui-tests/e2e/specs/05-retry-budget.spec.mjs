@@ -14,8 +14,7 @@ test.use({ panelSettings: async ({ direct }, use) => use(direct.settings({ retry
 test('service down past the retry budget: failed with Retry now, which works once it is back', async ({ mooring, direct }) => {
   const { page } = mooring;
   const { proxy, service } = direct;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
 
   await service.stop();
   await mooring.waitForConnection(['disconnected', 'reconnecting'], { timeout: 10000 });

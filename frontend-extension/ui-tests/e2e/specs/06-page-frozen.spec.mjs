@@ -10,8 +10,7 @@ test('page frozen past the heartbeat timeout mid-answer: recovers by itself on w
   jupyterLab
 }) => {
   const { page } = mooring;
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
   await mooring.ask('What happens when my laptop sleeps?');
   await mooring.waitForText(20, 30000);
   // Galata's page wraps Playwright's; a CDP session wants Playwright's own.

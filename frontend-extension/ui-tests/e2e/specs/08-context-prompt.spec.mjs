@@ -16,8 +16,7 @@ test('"Explain this cell" gives the model the cell outputs as text, not as a JSO
   modelServer,
   jupyterLab
 }) => {
-  await mooring.waitForConnection('connected', { timeout: 30000 });
-  await mooring.newConversation();
+  await mooring.startConversation();
   await page.notebook.createNew('context.ipynb');
   await page.notebook.setCell(0, 'code', SOURCE);
   await page.notebook.runCell(0);
