@@ -25,7 +25,8 @@
 #
 # Environment:
 #   E2E_ONLY=1,3        run only these scenarios (file-name numbers)
-#   E2E_WORKERS=N       Playwright workers, each with its own JupyterLab (default 1)
+#   E2E_WORKERS=N       Playwright workers, each with its own JupyterLab (default 2; 1 runs the
+#                       scenarios one after another)
 #   E2E_REBUILD=1       rebuild the jar and the extension even when present
 #   E2E_KEEP=1          keep the temporary folder (logs) afterwards
 #   E2E_SCREENSHOTS     where the scenarios' screenshots go (default docs/images; files e2e-*.png)

@@ -19,7 +19,7 @@ export default {
   forbidOnly: true,
   fullyParallel: false,
   retries: 0,
-  workers: Number(process.env.E2E_WORKERS ?? 1),
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   reporter: [
     ['list'],
     ['html', { outputFolder: path.join(env.workDir, 'report'), open: 'never' }],
