@@ -2,8 +2,9 @@
 
 Galata's helper removes every protection (no token, no XSRF check) and loads its
 in-page helpers; never use it outside tests. The fixture that starts JupyterLab
-(e2e/jupyter-lab.mjs) gives the port, the root folder and the workspaces folder on
-the command line, one of each per test worker.
+(e2e/jupyter-lab.mjs) gives the port, the root folder, the workspaces folder and a
+token on the command line, one of each per test worker: the browser reaches the
+service through Jupyter's login, as it does outside the tests.
 """
 from jupyterlab.galata import configure_jupyter_server
 

@@ -114,12 +114,20 @@ export const test = base.extend({
     await use(jupyterLab.url);
   },
 
+  // Galata's REST helpers (tmpPath, kernels and sessions clean-up) use `request`.
+  request: async ({ playwright, jupyterLab }, use) => {
+    const request = await playwright.request.newContext({ baseURL: jupyterLab.url, extraHTTPHeaders: jupyterLab.authorization });
+    await use(request);
+    await request.dispose();
+  },
+
   // The `mooring` fixture loads JupyterLab itself, after it listens to the chat socket.
   autoGoto: [false, { option: true }],
 
   mooring: async ({ page, tmpPath, jupyterLab }, use) => {
     await jupyterLab.waitForService();
     const lab = new MooringLab(page, jupyterLab);
+    await jupyterLab.logIn(page.context());
     const notebook = `${tmpPath}/example.ipynb`;
     await page.contents.uploadFile(jupyterLab.exampleNotebook, notebook);
     await page.goto(`tree/${tmpPath}`);

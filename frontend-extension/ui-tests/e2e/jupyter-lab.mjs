@@ -1,7 +1,11 @@
 // One JupyterLab server (with the Mooring server extension, which starts and
 // supervises the chat service), configured the Galata way
 // (../jupyter_server_test_config.py), on a free port and in a folder of its own.
+// Unlike Galata's default it keeps Jupyter's login: a token of its own, which the
+// browser trades for Jupyter's login cookie (logIn) as a person opening the printed
+// URL does, and which the tests' own requests send in a header.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,18 @@ export class JupyterLabServer {
     this.root = path.join(dir, 'lab');
     this.log = path.join(dir, 'jupyterlab.log');
     this.serviceEnv = serviceEnv;
+    this.token = randomBytes(24).toString('hex');
+  }
+
+  /** The header that authenticates a request of the tests themselves. */
+  get authorization() {
+    return { Authorization: `token ${this.token}` };
+  }
+
+  /** Logs a browser context in: Jupyter answers a token-authenticated request with its login cookie. */
+  async logIn(context) {
+    const r = await context.request.get(`${this.url}/api/status?token=${this.token}`);
+    if (!r.ok()) throw new Error(`logging in to JupyterLab: HTTP ${r.status()}`);
   }
 
   /** Starts JupyterLab and waits until its supervisor reports the chat service running. */
@@ -38,6 +54,7 @@ export class JupyterLabServer {
         '--ip=127.0.0.1',
         `--port=${this.port}`,
         `--ServerApp.root_dir=${this.root}`,
+        `--IdentityProvider.token=${this.token}`,
         `--LabApp.workspaces_dir=${path.join(this.dir, 'workspaces')}`
       ],
       {
@@ -61,6 +78,8 @@ export class JupyterLabServer {
     );
     fs.closeSync(out);
     await this.waitForService({ timeout: 240000 });
+    const anonymous = await fetch(`${this.url}/mooring/status`);
+    if (anonymous.status !== 403) throw new Error(`JupyterLab answers without a login (HTTP ${anonymous.status})`);
     return this;
   }
 
@@ -87,7 +106,7 @@ export class JupyterLabServer {
   }
 
   async #get(url) {
-    const r = await fetch(url);
+    const r = await fetch(url, { headers: this.authorization });
     if (!r.ok) throw new Error(`GET ${new URL(url).pathname}: HTTP ${r.status} ${await r.text()}`);
     return r.json();
   }
