@@ -12,13 +12,12 @@
 //                before every test
 //   panelSettings the panel's settings for the test (Galata's `mockSettings`)
 //   mooring      the page with example.ipynb open and the Mooring panel shown
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 import { galata, test as base } from '@jupyterlab/galata';
 
 import { FaultProxy } from '../fault-proxy.mjs';
-import { env, repoRoot } from './env.mjs';
+import { env } from './env.mjs';
 import { JupyterLabServer } from './jupyter-lab.mjs';
 import { RecordingModelServer } from './model-server.mjs';
 import { MooringLab, PLUGIN_ID } from './mooring-lab.mjs';
@@ -45,16 +44,13 @@ export const test = base.extend({
 
   jupyterLab: [
     async ({ chatModel, modelServer }, use, workerInfo) => {
-      const dir = path.join(env.workDir, `worker-${workerInfo.workerIndex}`);
       const serviceEnv =
         chatModel === 'recorder'
           ? { CHAT_MODEL_PROVIDER: 'openai', CHAT_MODEL_NAME: 'e2e-recorder', CHAT_MODEL_BASE_URL: modelServer.baseUrl }
           : {};
-      const lab = new JupyterLabServer({ dir, serviceEnv });
-      lab.exampleNotebook = path.join(dir, 'example.ipynb');
+      const lab = new JupyterLabServer({ dir: workerDir(workerInfo), serviceEnv });
       try {
         await lab.start();
-        writeExampleNotebook(lab.exampleNotebook);
         await use(lab);
       } finally {
         await lab.stop();
@@ -67,7 +63,7 @@ export const test = base.extend({
     async ({ jupyterLab }, use, workerInfo) => {
       const service = new Service({
         name: 'direct',
-        dir: path.join(env.workDir, `worker-${workerInfo.workerIndex}`),
+        dir: workerDir(workerInfo),
         token: DIRECT_TOKEN,
         env: {
           CHAT_ALLOWED_ORIGINS: jupyterLab.url,
@@ -142,10 +138,7 @@ export function measured(values) {
   test.info().annotations.push({ type: 'measured', description: JSON.stringify(values) });
 }
 
-/** Writes the example notebook of the run command (scripts/example-notebook.py) to `file`. */
-function writeExampleNotebook(file) {
-  const result = spawnSync(path.join(env.venv, 'bin', 'python'), [path.join(repoRoot, 'scripts', 'example-notebook.py'), file], {
-    encoding: 'utf8'
-  });
-  if (result.status !== 0) throw new Error(`example-notebook.py failed: ${result.stderr}`);
+/** The folder of this worker's servers and logs, inside the run's folder. */
+function workerDir(workerInfo) {
+  return path.join(env.workDir, `worker-${workerInfo.workerIndex}`);
 }

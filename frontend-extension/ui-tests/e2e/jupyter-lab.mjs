@@ -4,13 +4,13 @@
 // Unlike Galata's default it keeps Jupyter's login: a token of its own, which the
 // browser trades for Jupyter's login cookie (logIn) as a person opening the printed
 // URL does, and which the tests' own requests send in a header.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { env, serviceTimings } from './env.mjs';
+import { env, repoRoot, serviceTimings } from './env.mjs';
 import { freePort, GiveUp, pollUntil, stopChild } from './processes.mjs';
 
 const serverConfig = fileURLToPath(new URL('../jupyter_server_test_config.py', import.meta.url));
@@ -21,6 +21,8 @@ export class JupyterLabServer {
     this.dir = dir;
     this.root = path.join(dir, 'lab');
     this.log = path.join(dir, 'jupyterlab.log');
+    /** The run command's example notebook (scripts/example-notebook.py), written at start. */
+    this.exampleNotebook = path.join(dir, 'example.ipynb');
     this.serviceEnv = serviceEnv;
     this.token = randomBytes(24).toString('hex');
   }
@@ -41,11 +43,26 @@ export class JupyterLabServer {
     for (const sub of ['lab', 'data', 'jupyter-config', 'jupyter-runtime', 'workspaces', 'tmp']) {
       fs.mkdirSync(path.join(this.dir, sub), { recursive: true });
     }
+    this.#writeExampleNotebook();
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
+    this.proc = this.#spawn();
+    await this.waitForService({ timeout: 240000 });
+    const anonymous = await fetch(`${this.url}/mooring/status`);
+    if (anonymous.status !== 403) throw new Error(`JupyterLab answers without a login (HTTP ${anonymous.status})`);
+    return this;
+  }
+
+  #writeExampleNotebook() {
+    const script = path.join(repoRoot, 'scripts', 'example-notebook.py');
+    const result = spawnSync(path.join(env.venv, 'bin', 'python'), [script, this.exampleNotebook], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`example-notebook.py failed: ${result.stderr}`);
+  }
+
+  #spawn() {
     const { JUPYTER_TOKEN: _ignored, ...inherited } = process.env;
     const out = fs.openSync(this.log, 'a');
-    this.proc = spawn(
+    const proc = spawn(
       path.join(env.venv, 'bin', 'jupyter'),
       [
         'lab',
@@ -77,10 +94,7 @@ export class JupyterLabServer {
       }
     );
     fs.closeSync(out);
-    await this.waitForService({ timeout: 240000 });
-    const anonymous = await fetch(`${this.url}/mooring/status`);
-    if (anonymous.status !== 403) throw new Error(`JupyterLab answers without a login (HTTP ${anonymous.status})`);
-    return this;
+    return proc;
   }
 
   /** Waits until the supervisor says the service runs (after a start, a crash or a restart). */
