@@ -74,7 +74,7 @@ export const test = base.extend({
       let proxy;
       try {
         await service.start();
-        proxy = new FaultProxy({ targetPort: service.port });
+        proxy = new FaultProxy({ targetPort: () => service.port });
         await proxy.listen();
         await use({ service, proxy });
       } finally {

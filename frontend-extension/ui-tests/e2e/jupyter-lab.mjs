@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { env, repoRoot, serviceTimings } from './env.mjs';
-import { freePort, GiveUp, pollUntil, stopChild } from './processes.mjs';
+import { GiveUp, pollUntil, startOnFreePort, stopChild } from './processes.mjs';
 
 const serverConfig = fileURLToPath(new URL('../jupyter_server_test_config.py', import.meta.url));
 
@@ -44,10 +44,15 @@ export class JupyterLabServer {
       fs.mkdirSync(path.join(this.dir, sub), { recursive: true });
     }
     this.#writeExampleNotebook();
-    this.port = await freePort();
-    this.url = `http://127.0.0.1:${this.port}`;
-    this.proc = this.#spawn();
-    await this.waitForService({ timeout: 240000 });
+    await startOnFreePort(
+      async (port) => {
+        this.port = port;
+        this.url = `http://127.0.0.1:${port}`;
+        this.proc = this.#spawn();
+        await this.waitForService({ timeout: 240000 });
+      },
+      (port) => fs.readFileSync(this.log, 'utf8').includes(`port ${port} is not available`)
+    );
     const anonymous = await fetch(`${this.url}/mooring/status`);
     if (anonymous.status !== 403) throw new Error(`JupyterLab answers without a login (HTTP ${anonymous.status})`);
     return this;
@@ -94,6 +99,7 @@ export class JupyterLabServer {
       }
     );
     fs.closeSync(out);
+    proc.once('error', (err) => (this.spawnError = err));
     return proc;
   }
 
@@ -101,6 +107,7 @@ export class JupyterLabServer {
   async waitForService({ timeout = 120000 } = {}) {
     return pollUntil(
       async () => {
+        if (this.spawnError) throw new GiveUp(`JupyterLab did not start: ${this.spawnError.message}`);
         if (this.proc.exitCode !== null) throw new GiveUp(`JupyterLab exited (${this.proc.exitCode}); see ${this.log}`);
         const status = await this.status();
         return status.state === 'running' && status.pid ? status : false;

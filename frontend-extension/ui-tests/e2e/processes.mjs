@@ -1,6 +1,22 @@
 // Small helpers for the processes the end-to-end tests start: free ports,
-// polling until something is ready, stopping a child and waiting for it.
+// polling until something is ready, stopping a child and waiting for its exit.
 import net from 'node:net';
+
+/**
+ * Runs `start(port)` on a port that was free a moment ago, and again on another one when it
+ * failed because another process took that port in between (`taken(port)` says so); at most
+ * `attempts` times.
+ */
+export async function startOnFreePort(start, taken, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (err) {
+      if (attempt >= attempts || !taken(port)) throw err;
+    }
+  }
+}
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -39,18 +55,10 @@ export async function pollUntil(check, { timeout, interval = 200, what }) {
   }
 }
 
-/** A promise of the child's exit, kept on the child so that it can be awaited more than once. */
-export function exited(child) {
-  child.exitedPromise ??= new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  return child.exitedPromise;
-}
-
 /** Sends `signal`, then SIGKILL if the child has not exited after `graceMs`. */
 export async function stopChild(child, { signal = 'SIGTERM', graceMs = 20000, group = false } = {}) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exit = new Promise((resolve) => child.once('exit', resolve));
   const send = (sig) => {
     try {
       if (group) process.kill(-child.pid, sig);
@@ -61,6 +69,6 @@ export async function stopChild(child, { signal = 'SIGTERM', graceMs = 20000, gr
   };
   send(signal);
   const timer = setTimeout(() => send('SIGKILL'), graceMs);
-  await exited(child);
+  await exit;
   clearTimeout(timer);
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { env, serviceTimings } from './env.mjs';
-import { exited, freePort, GiveUp, pollUntil, stopChild } from './processes.mjs';
+import { GiveUp, pollUntil, startOnFreePort, stopChild } from './processes.mjs';
 
 export class Service {
   /** @param {{ name: string, dir: string, token: string, env?: Record<string, string> }} options */
@@ -22,15 +22,23 @@ export class Service {
     return !!this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
-  /** Starts it (on the same port as before, once it has one) and waits until it is ready. */
+  /** Starts it on a free port and waits until it is ready. */
   async start() {
-    this.port ??= await freePort();
+    await startOnFreePort(
+      (port) => this.#startOn(port),
+      (port) => fs.readFileSync(this.log, 'utf8').includes(`Port ${port} seems to be in use`)
+    );
+    return this;
+  }
+
+  async #startOn(port) {
+    this.port = port;
     const out = fs.openSync(this.log, 'a');
     const proc = spawn('java', ['-jar', env.jar], {
       env: {
         ...process.env,
         ...serviceTimings(),
-        QUARKUS_HTTP_PORT: String(this.port),
+        QUARKUS_HTTP_PORT: String(port),
         CHAT_TOKEN: this.token,
         CHAT_DATA_DIR: this.dataDir,
         ...this.extra
@@ -38,20 +46,21 @@ export class Service {
       stdio: ['ignore', out, out]
     });
     fs.closeSync(out);
+    let spawnError;
+    proc.once('error', (err) => (spawnError = err));
     this.proc = proc;
     await pollUntil(
       async () => {
+        if (spawnError) throw new GiveUp(`service ${this.name} did not start: ${spawnError.message}`);
         if (proc.exitCode !== null) throw new GiveUp(`service ${this.name} exited (${proc.exitCode}); see ${this.log}`);
-        return (await fetch(`http://127.0.0.1:${this.port}/q/health/ready`)).ok;
+        return (await fetch(`http://127.0.0.1:${port}/q/health/ready`)).ok;
       },
       { timeout: 120000, interval: 250, what: `service ${this.name} ready` }
     );
-    return this;
   }
 
   async stop(signal = 'SIGTERM') {
     await stopChild(this.proc, { signal });
-    if (this.proc) await exited(this.proc);
   }
 
   /** GET /api/<p> with the service token. */
