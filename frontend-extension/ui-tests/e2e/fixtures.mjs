@@ -127,7 +127,7 @@ export const test = base.extend({
     const notebook = `${tmpPath}/example.ipynb`;
     await page.contents.uploadFile(jupyterLab.exampleNotebook, notebook);
     await page.goto(`tree/${tmpPath}`);
-    await page.notebook.openByPath(notebook);
+    await lab.openNotebook(notebook);
     await lab.show();
     await use(lab);
   }

@@ -103,14 +103,17 @@ export class JupyterLabServer {
     return proc;
   }
 
-  /** Waits until the supervisor says the service runs (after a start, a crash or a restart). */
+  /**
+   * Waits until the service answers through Jupyter's proxy (after a start, a crash or a
+   * restart). The supervisor says `running` as soon as the process is there, which on a busy
+   * machine is many seconds before the service listens.
+   */
   async waitForService({ timeout = 120000 } = {}) {
     return pollUntil(
       async () => {
         if (this.spawnError) throw new GiveUp(`JupyterLab did not start: ${this.spawnError.message}`);
         if (this.proc.exitCode !== null) throw new GiveUp(`JupyterLab exited (${this.proc.exitCode}); see ${this.log}`);
-        const status = await this.status();
-        return status.state === 'running' && status.pid ? status : false;
+        return (await this.status()).state === 'running' && (await this.api('conversations'));
       },
       { timeout, interval: 250, what: `the chat service under JupyterLab (log: ${this.log})` }
     );

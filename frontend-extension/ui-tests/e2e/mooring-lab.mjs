@@ -29,6 +29,18 @@ export class MooringLab extends MooringPage {
   }
 
   /**
+   * Opens a notebook (Galata's helper) and waits until its document is ready: until then
+   * JupyterLab may still move the active cell back to the first one.
+   */
+  async openNotebook(path) {
+    await this.page.notebook.openByPath(path);
+    await this.page.waitForFunction(() => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel?.context?.isReady && panel.content.widgets.length > 0;
+    });
+  }
+
+  /**
    * Shows the panel (Galata's sidebar helper) and keeps its IMooringChat, found through
    * Galata's in-page helpers, as `window.__mooring`.
    */
@@ -95,9 +107,12 @@ export class MooringLab extends MooringPage {
 
   /** Makes cell `index` of the current notebook the active one. */
   async selectCell(index) {
-    await this.page.evaluate((index) => {
-      window.jupyterapp.shell.currentWidget.content.activeCellIndex = index;
+    const active = await this.page.evaluate((index) => {
+      const notebook = window.jupyterapp.shell.currentWidget.content;
+      notebook.activeCellIndex = index;
+      return notebook.activeCellIndex;
     }, index);
+    if (active !== index) throw new Error(`cell ${index} could not be made active (active: ${active})`);
   }
 
   /** Records the status line's state and the last answer's status on every DOM change from now on. */
