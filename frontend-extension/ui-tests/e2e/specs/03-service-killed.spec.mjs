@@ -1,7 +1,9 @@
 // 3. The service is killed (SIGKILL) mid-answer: the panel says disconnected or
-// reconnecting within the heartbeat timeout (the answer paused, never an endless
-// "waiting"); once the supervisor has restarted it the answer ends `interrupted`
-// with its partial text, Retry gives a new complete answer, and the history holds both.
+// reconnecting within the heartbeat timeout, and once the Jupyter proxy says the
+// service is restarting the answer says the service stopped (`orphaned`: no promise
+// of a resume, never an endless "waiting"); once the supervisor has restarted it the
+// answer ends `interrupted` with its partial text, Retry gives a new complete answer,
+// and the history holds both.
 import { selectors } from '../../mooring-page.mjs';
 import { env } from '../env.mjs';
 import { expect, measured, test } from '../fixtures.mjs';
@@ -23,7 +25,7 @@ test('service killed mid-answer: honest status, interrupted with partial text, R
   const killedAt = Date.now();
 
   const state = await mooring.waitForConnection(['disconnected', 'reconnecting'], { timeout: env.heartbeatTimeoutMs + 2000 });
-  await mooring.waitForAnswer('paused', { timeout: env.heartbeatTimeoutMs + 2000 });
+  await mooring.waitForAnswer(['paused', 'orphaned'], { timeout: env.heartbeatTimeoutMs + 2000 });
   const noticedMs = Date.now() - killedAt;
   await mooring.screenshot('service-killed');
 
@@ -41,7 +43,7 @@ test('service killed mid-answer: honest status, interrupted with partial text, R
   await mooring.waitForConnection('connected', { timeout: 30000 });
 
   const answerStates = [...new Set((await mooring.recorded()).map((r) => r.a))];
-  expect(answerStates, 'the answer paused after the kill').toContain('paused');
+  expect(answerStates, 'the answer says the service stopped, not that it will resume').toContain('orphaned');
   expect(answerStates, 'never an endless "waiting"').not.toContain('waiting');
   expect(answerStates.at(-1), `answer states after the kill: ${answerStates.join(' > ')}`).toBe('interrupted');
   const partial = await mooring.lastEntry();
