@@ -3,8 +3,10 @@ package dev.mooring.completion;
 import dev.mooring.model.ModelError;
 import dev.mooring.model.ModelStream;
 import dev.mooring.model.ModelStreamListener;
+import dev.mooring.model.ToolCall;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -92,7 +94,7 @@ final class CompletionRun implements ModelStreamListener {
     }
 
     @Override
-    public void onComplete() {
+    public void onComplete(List<ToolCall> toolCalls) {
         end(CompletionStatus.COMPLETED, null);
     }
 
