@@ -42,11 +42,12 @@ public class ChatChannel {
     private final ChannelMetrics metrics;
     private final ChatConfig config;
     private final OpenConnections connections;
+    private final Followers followers;
     private final ServerFrame.Model model;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
-                 ChatModelGateway model) {
+                 Followers followers, ChatModelGateway model) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
@@ -54,6 +55,7 @@ public class ChatChannel {
         this.metrics = metrics;
         this.config = config;
         this.connections = connections;
+        this.followers = followers;
         this.model = Translation.model(model.info());
     }
 
@@ -74,6 +76,7 @@ public class ChatChannel {
             return;
         }
         metrics.connectionClosed();
+        followers.forget(session);
         for (Subscription s : session.subscriptions()) {
             completions.unsubscribe(s.completionId, s);
         }
@@ -134,6 +137,11 @@ public class ChatChannel {
             if (!session.following(id)) {
                 completions.tellEnd(id, () -> session.subscribe(id, 0));
             }
+        } else if (frame instanceof ClientFrame.Follow follow) {
+            conversations.requireExists(follow.conversationId());
+            followers.follow(session, follow.conversationId());
+        } else if (frame instanceof ClientFrame.Unfollow unfollow) {
+            followers.unfollow(session, unfollow.conversationId());
         } else if (frame instanceof ClientFrame.Ping ping) {
             session.send(new ServerFrame.Pong(ping.t()));
         }
@@ -149,6 +157,7 @@ public class ChatChannel {
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
             completions.follow(id, () -> session.subscribe(id, 0));
+            followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }
 

@@ -41,6 +41,11 @@ final class Translation {
                 a.completionId().toString(), a.duplicate());
     }
 
+    static ServerFrame.Asked asked(ClientFrame.Chat chat, Acceptance a) {
+        return new ServerFrame.Asked(a.conversationId().toString(), a.userMessageId().toString(),
+                a.assistantMessageId().toString(), a.completionId().toString(), chat.text(), chat.mode());
+    }
+
     static String chunk(Chunk chunk) {
         return FrameCodec.chunk(chunk.completionId().toString(), chunk.seq(), chunk.delta());
     }

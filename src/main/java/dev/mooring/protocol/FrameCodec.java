@@ -16,7 +16,7 @@ import java.util.UUID;
 public class FrameCodec {
 
     private static final int MAX_ID_LENGTH = 100;
-    private static final Set<String> MODES = Set.of("chat", "explain", "debug");
+    private static final Set<String> MODES = Set.of("chat", "explain", "debug", "agent");
 
     private final ObjectMapper mapper;
 
@@ -44,6 +44,9 @@ public class FrameCodec {
             case "chat" -> chat(node, read);
             case "resume" -> new ClientFrame.Resume(id(node, "completionId", "completion", read), afterSeq(node, read));
             case "cancel" -> new ClientFrame.Cancel(id(node, "completionId", "completion", read));
+            case "tool_result" -> toolResult(node, read);
+            case "follow" -> new ClientFrame.Follow(id(node, "conversationId", "conversation", read));
+            case "unfollow" -> new ClientFrame.Unfollow(id(node, "conversationId", "conversation", read));
             case "ping" -> new ClientFrame.Ping(number(node.get("t"), read));
             case "pong" -> new ClientFrame.Pong(number(node.get("t"), read));
             default -> throw read.bad("unknown frame type '" + Ids.shortened(type.asText()) + "'");
@@ -79,7 +82,7 @@ public class FrameCodec {
 
     /** The one ref extractor: the id a frame names, as sent (cut to a readable length), whatever else is wrong. */
     private static String refOf(JsonNode node) {
-        for (String field : new String[] {"clientMessageId", "completionId"}) {
+        for (String field : new String[] {"clientMessageId", "callId", "completionId", "conversationId"}) {
             JsonNode value = node.get(field);
             if (value != null && value.isTextual()) {
                 return Ids.shortened(value.asText());
@@ -102,10 +105,21 @@ public class FrameCodec {
         JsonNode modeValue = node.get("mode");
         String mode = FieldReader.absent(modeValue) ? "chat" : modeValue.isTextual() ? modeValue.asText() : "";
         if (!MODES.contains(mode)) {
-            throw read.bad("'mode' must be one of chat, explain, debug");
+            throw read.bad("'mode' must be one of chat, explain, debug, agent");
         }
         return new ClientFrame.Chat(clientMessageId, conversationId, text,
                 ContextDecoder.decode(node.get("context"), read), mode);
+    }
+
+    private static ClientFrame.ToolResult toolResult(JsonNode node, FieldReader read) {
+        UUID completionId = id(node, "completionId", "completion", read);
+        UUID callId = id(node, "callId", "tool call", read);
+        String output = read.text(node.get("output"), "output");
+        JsonNode error = node.get("isError");
+        if (!FieldReader.absent(error) && !error.isBoolean()) {
+            throw read.bad("'isError' must be true or false");
+        }
+        return new ClientFrame.ToolResult(completionId, callId, output, error != null && error.asBoolean());
     }
 
     /** A UUID field; a value that is not a UUID names nothing, so it is not_found by the one id rule. */
