@@ -261,7 +261,8 @@ export class AnswerLedger {
 
   #toolCall(entry: Entry, frame: ToolCallFrame, now: number): void {
     if (!this.#next(entry, frame.seq, '', now)) return;
-    const call: ToolCallState = { callId: frame.callId, seq: frame.seq, name: frame.name, arguments: frame.arguments };
+    const { callId, seq, name } = frame;
+    const call: ToolCallState = { callId, seq, name, arguments: frame.arguments, at: entry.state.text.length };
     this.#update(entry, { lastSeq: frame.seq, toolCalls: [...entry.state.toolCalls, call], status: 'acting' });
     entry.completion.dispatchEvent(new CustomEvent('tool_call', { detail: call }));
   }

@@ -9,6 +9,8 @@ export interface ToolCallState {
   readonly name: string;
   /** The JSON object the model wrote, as text. */
   readonly arguments: string;
+  /** Where it sits in the answer: the length of `text` when it came. */
+  readonly at: number;
   /** Its result, once the service stored one (sent by this client or another). */
   readonly result?: { readonly output: string; readonly isError: boolean };
   /** The service refused this client's result (the answer had ended, say): it is not sent again. */

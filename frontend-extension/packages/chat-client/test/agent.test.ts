@@ -49,7 +49,7 @@ describe('tool calls', () => {
     expect(a.status).toBe('acting');
     expect(a.text).toBe('I add a cell.');
     expect(a.lastSeq).toBe(2);
-    expect(a.toolCalls).toEqual([{ callId: CALL, seq: 2, name: 'insert_cell', arguments: '{"source":"1+1"}' }]);
+    expect(a.toolCalls).toEqual([{ callId: CALL, seq: 2, name: 'insert_cell', arguments: '{"source":"1+1"}', at: 13 }]);
     expect(calls).toEqual(a.toolCalls);
   });
 
