@@ -61,7 +61,7 @@ SERVICE_JVM="-XX:ActiveProcessorCount=$(nproc) ${BENCH_SERVICE_JVM:-}"
 # Runs the benchmark JVM: bench TABLE OUT.md [-Dname=value...]
 bench() {
   local table="$1" out="$2"; shift 2
-  "${LOAD_PIN[@]}" java -Xmx2g -cp "$CLASSPATH_BENCH" -Dbench.serverCores="$SERVER_CORES" \
+  "${LOAD_PIN[@]}" java -Xmx4g -cp "$CLASSPATH_BENCH" -Dbench.serverCores="$SERVER_CORES" \
     -Dbench.serviceJvm="$SERVICE_JVM" -Dbench.workDir="$ROOT/target/bench-work" "$@" dev.mooring.bench.Bench "$table" "$out"
 }
 

@@ -16,8 +16,10 @@ final class Streaming {
     static String latency(BenchModelServer model, Path work) throws Exception {
         List<ChatLoad.Load> loads = Bench.loads("bench.loads", "10x200x20,100x200x20,1000x200x20,2000x200x20,40x1000x0");
         Table table = new Table("answers at once", "chunks per answer", "chunks/s offered", "chunks/s delivered",
-                "model server to client, p50 / p99 / max (ms)", "first chunk added by the service, p50 / p99 (ms)",
-                "service CPU per 1,000 chunks (ms)", "service busy (% of a core)", "load CPU per 1,000 chunks (ms)");
+                "answers failed", "model server to client, p50 / p99 / max (ms)",
+                "first chunk added by the service, p50 / p99 (ms)", "service CPU per 1,000 chunks (ms)",
+                "service busy (% of a core)", "service threads waiting for a CPU (average)",
+                "load CPU per 1,000 chunks (ms)");
         Profiler profiler = Profiler.fromProperties();
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(), Map.of())) {
             HttpClient http = HttpClient.newHttpClient();
@@ -27,9 +29,9 @@ final class Streaming {
                 profiler.start(service.process().pid());
                 ChatLoad.Result r = ChatLoad.run(http, direct, load, new CpuMeter(service.process().pid()));
                 profiler.stop(service.process().pid(), load, r.chunks(), r.cpu().cpuSeconds()[0]);
-                table.row(load.answers(), load.chunks(), load.offered(), r.perSecond(),
+                table.row(load.answers(), load.chunks(), load.offered(), r.perSecond(), failures(r),
                         Percentiles.of(r.latencyMs(), true), Percentiles.of(r.firstChunkAddedMs(), false),
-                        r.cpu().msPerThousand(0, r.chunks()), r.cpu().percentOfCore(0),
+                        r.cpu().msPerThousand(0, r.chunks()), r.cpu().percentOfCore(0), r.cpu().waitingThreads(0),
                         r.cpu().loadMsPerThousand(r.chunks()));
             }
         }
@@ -41,7 +43,7 @@ final class Streaming {
         List<ChatLoad.Load> loads = Bench.loads("bench.loads", "1x200x50,10x200x50,100x200x50,10x1000x0");
         Table table = new Table("answers at once", "chunks/s offered", "direct: delivered/s, p50 / p99 / max (ms)",
                 "through Jupyter: delivered/s, p50 / p99 / max (ms)", "p99 added by the proxy (ms)",
-                "Jupyter CPU per 1,000 chunks (ms)");
+                "Jupyter CPU per 1,000 chunks (ms)", "answers failed, direct / through Jupyter");
         Path venv = Path.of(System.getProperty("bench.labVenv", "frontend-extension/.venv")).toAbsolutePath();
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(), Map.of());
                 Services.Running jupyter = Services.jupyter(venv, work.resolve("jupyter"), List.of(
@@ -62,10 +64,19 @@ final class Streaming {
                         Table.format(d.perSecond()) + ", " + Percentiles.of(d.latencyMs(), true),
                         Table.format(p.perSecond()) + ", " + Percentiles.of(p.latencyMs(), true),
                         Percentiles.p99(p.latencyMs()) - Percentiles.p99(d.latencyMs()),
-                        p.cpu().msPerThousand(0, p.chunks()));
+                        p.cpu().msPerThousand(0, p.chunks()), failures(d) + " / " + failures(p));
             }
         }
         return table.toString();
+    }
+
+    /** How many answers failed, with the first error the client received. */
+    static String failures(ChatLoad.Result r) {
+        if (r.failed() == 0) {
+            return "0";
+        }
+        String error = r.firstError().replace("|", "/");
+        return r.failed() + " (" + error.substring(0, Math.min(120, error.length())) + ")";
     }
 
     /** A few small loads, so that the JIT has compiled the path before anything is measured. */
