@@ -114,7 +114,7 @@ run_sessions() {
   local opts=()
   ((SMOKE)) && opts=(-Dbench.sessions=20,50 -Dbench.heartbeatSeconds=1)
   bench sessions "$OUT/sessions.raw" "${opts[@]}"
-  section sessions "Idle sessions" "Connected WebSocket clients that answer heartbeats and ask nothing, with the default heartbeats (15 s / 45 s). Heap: used heap after a full GC (jcmd), minus the same before the sessions. Resident memory: VmRSS. Heartbeat CPU: the service's CPU over a quiet window with all sessions open. One process holds at most 20,000 open files here, so 19,000 is the largest step." "$OUT/sessions.raw"
+  section sessions "Idle sessions" "Connected WebSocket clients that answer heartbeats and ask nothing, with the default heartbeats (15 s / 45 s). Heap: used heap after a full GC (jcmd), minus the same before the sessions. Resident memory: VmRSS. CPU: the service's over a quiet window (30 s) with all sessions open, and the part above the same window before any session. One process holds at most 20,000 open files here, so 19,000 is the largest step." "$OUT/sessions.raw"
 }
 
 run_answers() {
@@ -146,7 +146,7 @@ run_proxy() {
 }
 
 run_profile() {
-  local tools="target/bench-tools" opts=(-Dbench.loads=1000x200x20,40x1000x0)
+  local tools="target/bench-tools" opts=(-Dbench.loads=1000x200x20,100x200x20,40x1000x0)
   ((SMOKE)) && opts=(-Dbench.loads=3x40x50 -Dbench.warmUp=2x10x0)
   if [[ ! -f "$tools/libasyncProfiler.so" ]]; then
     ./mvnw -q -B -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64 -DoutputDirectory="$tools"

@@ -32,7 +32,8 @@ final class Answers {
         Table table = new Table("database", "chunks per answer", "answer text (KB)",
                 "written per answer (KB, " + (jdbc.isBlank() ? "storage writes of the service" : "WAL") + ")",
                 "written / text", "resume from memory: first chunk, p50 / p99 (ms)", "all chunks, p50 / p99 (ms)",
-                "resume from the database: first chunk, p50 / p99 (ms)", "all chunks, p50 / p99 (ms)");
+                "resume from the database: first chunk, p50 / p99 (ms)", "all chunks, p50 / p99 (ms)",
+                "connections a resume needed (memory / database)");
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(),
                 Map.of("CHAT_COMPLETIONS_RETAIN_AFTER_END", retainSeconds + "s"))) {
             HttpClient http = HttpClient.newHttpClient();
@@ -49,7 +50,8 @@ final class Answers {
                 double perAnswer = written / (double) atOnce;
                 table.row(db, length, text / 1024.0, perAnswer / 1024.0, perAnswer / text,
                         Percentiles.of(memory.firstChunkMs(), false), Percentiles.of(memory.allMs(), false),
-                        Percentiles.of(stored.firstChunkMs(), false), Percentiles.of(stored.allMs(), false));
+                        Percentiles.of(stored.firstChunkMs(), false), Percentiles.of(stored.allMs(), false),
+                        memory.connections() + " / " + stored.connections());
             }
         }
         return table.toString();

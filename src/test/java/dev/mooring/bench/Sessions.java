@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Idle sessions (connected, answering heartbeats, asking nothing): heap and resident memory per session, heartbeat CPU. */
+/**
+ * Idle sessions (connected, answering heartbeats, asking nothing): heap and resident memory per session, and the
+ * service's CPU with them open over {@code bench.heartbeatSeconds}, beside the same window without any session.
+ */
 final class Sessions {
 
     private Sessions() {
@@ -18,7 +21,8 @@ final class Sessions {
         int[] steps = Bench.sizes("bench.sessions", "1000,5000,10000,19000");
         long window = Long.getLong("bench.heartbeatSeconds", 30);
         Table table = new Table("idle sessions", "service heap per session (KB)", "service resident memory per session (KB)",
-                "heartbeat CPU over " + window + " s (% of a core)", "per 1,000 sessions (% of a core)");
+                "service CPU with the sessions open (% of a core)",
+                "above the service without sessions, per 1,000 sessions (% of a core)");
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(), Map.of())) {
             ServerProcess process = service.process();
             HttpClient http = HttpClient.newHttpClient();
@@ -27,6 +31,7 @@ final class Sessions {
             ServerProcess.pause(2000);
             long heap0 = liveHeap(process.pid());
             long rss0 = process.residentBytes();
+            double quiet = new CpuMeter(process.pid()).start().waitAndStop(window).percentOfCore(0);
             List<ChatLoad.Client> open = new ArrayList<>();
             try {
                 for (int n : steps) {
@@ -35,7 +40,7 @@ final class Sessions {
                     long rss = process.residentBytes() - rss0;
                     CpuMeter.Reading idle = new CpuMeter(process.pid()).start().waitAndStop(window);
                     table.row(n, heap / 1024.0 / n, rss / 1024.0 / n, idle.percentOfCore(0),
-                            idle.percentOfCore(0) * 1000 / n);
+                            (idle.percentOfCore(0) - quiet) * 1000 / n);
                 }
             } finally {
                 ChatLoad.abort(open);
