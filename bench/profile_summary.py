@@ -2,11 +2,12 @@
 
 For each <load>.collapsed (with its <load>.meta: chunks delivered, service CPU seconds) in the folder given, prints
 Markdown: the service's CPU ranked by component with its CPU per 1,000 chunks, and the hottest frames; then replaces
-the collapsed file with its hottest stacks only (<load>.top.collapsed), so that the folder stays small.
+the collapsed file with its hottest stacks only, about 60 KB (<load>.top.collapsed), so that the folder stays small.
 
-A sample is charged to a component by its thread (GC, JIT compiler) or else by the innermost frame on its stack
-that belongs to a known component, so a socket write under Netty counts as the WebSocket send and a futex under
-LockSupport.park as waiting and waking.
+A sample is charged to a component by its thread (GC, JIT compiler), else by a path it is on (the chat frame's
+accept transaction, the checkpointer: all their JDBC work with them), else by the innermost frame on its stack that
+belongs to a known component (a socket write under Netty counts as the WebSocket send, a futex under
+LockSupport.park as waiting and waking), else by its thread's name.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# (component, pattern on the thread name) — checked first
+# (component, pattern on the thread name; Linux keeps 15 characters of it) — checked first
 THREADS = [
-    ("garbage collection (GC threads)", re.compile(r"GC Thread|G1 |VM Thread|Gang worker|ConcurrentGC|Refine")),
-    ("JIT compilation", re.compile(r"CompilerThread")),
+    ("garbage collection (GC threads)", re.compile(r"GC Thread|G1 |VM Thread|Gang worker|GC Conc|Refine")),
+    ("JIT compilation", re.compile(r"CompilerThre")),
+]
+# (component, pattern on any frame of the stack) — checked next: work done on behalf of one path
+PATHS = [
+    ("accepting questions (the chat frame's transaction)", re.compile(r"ChatSessions\.chat$|ConversationService\.")),
+    ("checkpointer and database (JDBC, H2, PostgreSQL driver)", re.compile(r"Checkpointer")),
 ]
 # (component, pattern on a frame) — the innermost matching frame decides
 FRAMES = [
@@ -36,7 +42,16 @@ FRAMES = [
     ("JDK HTTP client reading the model server", re.compile(r"jdk\.internal\.net\.http|java\.net\.http")),
     ("other service code (dev.mooring)", re.compile(r"dev\.mooring")),
 ]
+# (component, pattern on the thread name) — when no frame told
+THREAD_FALLBACK = [
+    ("JDK HTTP client reading the model server", re.compile(r"HttpClient-")),
+    ("WebSocket send and receive (Vert.x, Netty, WebSockets Next, Mutiny)", re.compile(r"vert\.x-eventloop")),
+    ("checkpointer and database (JDBC, H2, PostgreSQL driver)", re.compile(r"mooring-checkpo")),
+    ("model-call threads (one started per answer)", re.compile(r"\[Thread-\d+")),
+]
 OTHER = "other (JDK, JVM runtime, kernel below no known frame)"
+# the hottest stacks kept per load, so that bench/profile stays small
+KEEP_BYTES = 60_000
 
 
 def frames_of(stack: str) -> list[str]:
@@ -48,10 +63,16 @@ def component(frames: list[str]) -> str:
     for name, pattern in THREADS:
         if pattern.search(thread):
             return name
+    for name, pattern in PATHS:
+        if any(pattern.search(frame) for frame in frames):
+            return name
     for frame in reversed(frames):
         for name, pattern in FRAMES:
             if pattern.search(frame):
                 return name
+    for name, pattern in THREAD_FALLBACK:
+        if pattern.search(thread):
+            return name
     return OTHER
 
 
@@ -94,8 +115,11 @@ def summarise(collapsed: Path) -> str:
             "| frame | inclusive |", "| --- | --- |"]
     for frame, count in inclusive.most_common(15):
         out.append(f"| `{frame[:110]}` | {100 * count / total:.1f} % |")
-    keep, kept = [], 0
-    for stack, count in stacks.most_common(300):
+    keep, kept, size = [], 0, 0
+    for stack, count in stacks.most_common():
+        size += len(stack) + 8
+        if size > KEEP_BYTES:
+            break
         keep.append(f"{stack} {count}")
         kept += count
     collapsed.with_suffix(".top.collapsed").write_text("\n".join(keep) + "\n")

@@ -107,7 +107,7 @@ run_latency() {
   local opts=()
   ((SMOKE)) && opts=(-Dbench.loads=3x20x50,2x50x0 -Dbench.warmUp=2x10x0)
   bench latency "$OUT/latency.raw" "${opts[@]}"
-  section latency "Answers at once" "Each answer streams from the model server at its pace (or flat out) through LangChain4j, the completion (durable progress on, H2) and the WebSocket. Latency: model server writes a delta -> client receives its chunk. First chunk added: question sent -> first chunk, minus the model server's own delay. CPU from /proc/<pid>/stat over the load." "$OUT/latency.raw"
+  section latency "Answers at once" "Each answer streams from the model server at its pace (or flat out) through LangChain4j, the completion (durable progress on, H2) and the WebSocket. Latency: model server writes a delta -> client receives its chunk. First chunk added: question sent -> first chunk, minus the model server's own delay; of which the question is stored: question sent -> \`accepted\`. CPU from /proc/<pid>/stat over the load." "$OUT/latency.raw"
 }
 
 run_sessions() {
@@ -146,7 +146,7 @@ run_proxy() {
 }
 
 run_profile() {
-  local tools="target/bench-tools" opts=(-Dbench.loads=1000x200x20,100x200x20,40x1000x0)
+  local tools="target/bench-tools" opts=(-Dbench.loads=1000x200x20,100x200x20,10x200x20,40x1000x0)
   ((SMOKE)) && opts=(-Dbench.loads=3x40x50 -Dbench.warmUp=2x10x0)
   if [[ ! -f "$tools/libasyncProfiler.so" ]]; then
     ./mvnw -q -B -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64 -DoutputDirectory="$tools"
@@ -158,7 +158,7 @@ run_profile() {
   rm -rf "$dir" && mkdir -p "$dir"
   bench latency "$OUT/profile-latency.raw" "${opts[@]}" -Dbench.profiler="$tools/libasyncProfiler.so" -Dbench.profileDir="$dir"
   python3 bench/profile_summary.py "$dir" > "$OUT/profile.raw"
-  section profile "Where the service's CPU goes per chunk" "async-profiler (CPU samples every 1 ms of CPU, all threads) attached to the pinned service for one load after warm-up. Each sample is charged to the innermost known component on its stack (see bench/README.md); the service's CPU per 1,000 chunks is split in the same shares. Collapsed stacks (the hottest, trimmed) are in bench/profile/." "$OUT/profile.raw"
+  section profile "Where the service's CPU goes per chunk" "async-profiler (CPU samples every 1 ms of CPU, all threads) attached to the pinned service for one load after warm-up. Each sample is charged to a component by its thread (GC, JIT), the path it is on (accepting a question, the checkpointer) or the innermost known frame on its stack (see bench/README.md); the service's CPU per 1,000 chunks is split in the same shares. Collapsed stacks (the hottest, trimmed) are in bench/profile/." "$OUT/profile.raw"
 }
 
 run_compare() {

@@ -31,8 +31,8 @@ final class ChatLoad {
     }
 
     /** What one load measured; times in milliseconds. */
-    record Result(double[] latencyMs, double[] firstChunkAddedMs, long chunks, double seconds, CpuMeter.Reading cpu,
-            List<String> completionIds, int failed, String firstError) {
+    record Result(double[] latencyMs, double[] firstChunkAddedMs, double[] acceptedMs, long chunks, double seconds,
+            CpuMeter.Reading cpu, List<String> completionIds, int failed, String firstError) {
         double perSecond() {
             return chunks / seconds;
         }
@@ -47,6 +47,7 @@ final class ChatLoad {
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         final CompletableFuture<Void> end = new CompletableFuture<>();
         volatile String completionId;
+        volatile long acceptedAt;
         volatile Sink sink;
         volatile WebSocket socket;
         volatile long askedAt;
@@ -73,9 +74,9 @@ final class ChatLoad {
                 case END -> end.complete(null);
                 case FAILED -> end.completeExceptionally(new IllegalStateException(frame));
                 case OTHER -> {
-                    int at = frame.indexOf("\"completionId\":\"");
-                    if (frame.startsWith("{\"type\":\"accepted\"") && at > 0) {
-                        completionId = frame.substring(at + 16, frame.indexOf('"', at + 16));
+                    if (frame.startsWith("{\"type\":\"accepted\"")) {
+                        acceptedAt = nanos;
+                        completionId = Dialect.stringField(frame, "completionId");
                     }
                 }
             }
@@ -149,8 +150,11 @@ final class ChatLoad {
             if (failed == 0 && delivered != load.answers() * load.chunks()) {
                 throw new IllegalStateException("expected " + load.answers() * load.chunks() + " chunks, got " + delivered);
             }
-            return new Result(Arrays.copyOf(sink.latencyMs, delivered), Arrays.copyOf(sink.firstMs, sink.firsts.get()),
-                    delivered, (sink.lastArrival.get() - start) / 1e9, cpu,
+            // the spread of the questions is not streaming time: an answer that starts late also ends late
+            long streaming = sink.lastArrival.get() - start - spread * (load.answers() - 1);
+            int firsts = sink.firsts.get();
+            return new Result(Arrays.copyOf(sink.latencyMs, delivered), Arrays.copyOf(sink.firstMs, firsts),
+                    Arrays.copyOf(sink.acceptedMs, firsts), delivered, streaming / 1e9, cpu,
                     clients.stream().map(c -> c.completionId).toList(), failed, error);
         } finally {
             abort(clients);
@@ -170,6 +174,7 @@ final class ChatLoad {
     static final class Sink {
         final double[] latencyMs;
         final double[] firstMs;
+        final double[] acceptedMs;
         final AtomicInteger count = new AtomicInteger();
         final AtomicInteger firsts = new AtomicInteger();
         final AtomicLong lastArrival = new AtomicLong();
@@ -177,6 +182,7 @@ final class ChatLoad {
         Sink(int chunks, int answers) {
             latencyMs = new double[chunks];
             firstMs = new double[answers];
+            acceptedMs = new double[answers];
         }
 
         void chunk(Client client, String frame, long nanos) {
@@ -191,7 +197,10 @@ final class ChatLoad {
             if (client.first) {
                 client.first = false;
                 long arrivedAtModel = Long.parseLong(frame, b + 1, frame.indexOf('@', b + 1), 10);
-                firstMs[firsts.getAndIncrement()] = ((nanos - client.askedAt) - (written - arrivedAtModel)) / 1e6;
+                int n = firsts.getAndIncrement();
+                firstMs[n] = ((nanos - client.askedAt) - (written - arrivedAtModel)) / 1e6;
+                // a server that does not acknowledge questions (mito-ai) counts 0 here
+                acceptedMs[n] = client.acceptedAt == 0 ? 0 : (client.acceptedAt - client.askedAt) / 1e6;
             }
         }
     }

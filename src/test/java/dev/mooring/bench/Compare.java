@@ -86,7 +86,8 @@ final class Compare {
         return result.chunks() / result.cpu().cpuSeconds()[0];
     }
 
+    /** {@code better / worse} to two significant digits: 38x, 2.5x, 0.033x. */
     private static String ratio(double better, double worse) {
-        return Table.format(better / worse) + "x";
+        return new java.math.BigDecimal(better / worse).round(new java.math.MathContext(2)).toPlainString() + "x";
     }
 }

@@ -1,5 +1,13 @@
 package dev.mooring.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /** CPU time of some processes and of this one (the load) over one stretch of wall-clock time, from /proc. */
 final class CpuMeter {
 
@@ -7,20 +15,19 @@ final class CpuMeter {
 
     private final long[] pids;
     private final double[] startCpu;
-    private final double[] startWait;
+    private final List<Map<String, Long>> startWait = new ArrayList<>();
     private double startSelf;
     private long startNanos;
 
     CpuMeter(long... pids) {
         this.pids = pids;
         this.startCpu = new double[pids.length];
-        this.startWait = new double[pids.length];
     }
 
     CpuMeter start() {
         for (int i = 0; i < pids.length; i++) {
             startCpu[i] = ServerProcess.cpuSeconds(pids[i]);
-            startWait[i] = runQueueSeconds(pids[i]);
+            startWait.add(runQueueNanos(pids[i]));
         }
         startSelf = ServerProcess.cpuSeconds(SELF);
         startNanos = System.nanoTime();
@@ -52,21 +59,25 @@ final class CpuMeter {
         }
     }
 
-    /** Time all threads of {@code pid} have spent runnable but not running, from {@code /proc/<pid>/task/<tid>/schedstat}. */
-    static double runQueueSeconds(long pid) {
-        long nanos = 0;
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (java.nio.file.Path task : tasks.toList()) {
+    /**
+     * Nanoseconds each thread of {@code pid} has spent runnable but not running, by thread id, from
+     * {@code /proc/<pid>/task/<tid>/schedstat}. A thread that ends during a load takes its share with it.
+     */
+    static Map<String, Long> runQueueNanos(long pid) {
+        Map<String, Long> byThread = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
                 try {
-                    nanos += Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat")).split(" ")[1]);
-                } catch (java.io.IOException gone) {
+                    byThread.put(task.getFileName().toString(),
+                            Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[1]));
+                } catch (IOException gone) {
                     // the thread ended meanwhile
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot list the threads of " + pid, e);
         }
-        return nanos / 1e9;
+        return byThread;
     }
 
     /** Lets {@code seconds} pass, then {@link #stop}s. */
@@ -80,7 +91,9 @@ final class CpuMeter {
         double[] waited = new double[pids.length];
         for (int i = 0; i < pids.length; i++) {
             used[i] = ServerProcess.cpuSeconds(pids[i]) - startCpu[i];
-            waited[i] = runQueueSeconds(pids[i]) - startWait[i];
+            Map<String, Long> before = startWait.get(i);
+            waited[i] = runQueueNanos(pids[i]).entrySet().stream()
+                    .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
         }
         return new Reading(used, waited, ServerProcess.cpuSeconds(SELF) - startSelf,
                 (System.nanoTime() - startNanos) / 1e9);

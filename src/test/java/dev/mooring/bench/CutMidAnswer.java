@@ -40,7 +40,7 @@ interface CutMidAnswer {
             String id;
             try (RawWebSocket socket = new RawWebSocket(Services.chatUri(service))) {
                 socket.readText(); // welcome
-                socket.sendText(Dialect.mooring(null).open().ask(BenchModelServer.question(CHUNKS, PER_SECOND)));
+                socket.sendText(new Dialect.Mooring().ask(BenchModelServer.question(CHUNKS, PER_SECOND)));
                 String frame = socket.readText();
                 while (!frame.startsWith("{\"type\":\"accepted\"")) {
                     frame = socket.readText();
@@ -80,16 +80,13 @@ interface CutMidAnswer {
     record MitoAi(URI uri) implements CutMidAnswer {
         @Override
         public String run(boolean reset) throws Exception {
-            Dialect.Conversation conversation = Dialect.mitoAi(uri).open();
-            String threadId;
+            Dialect.MitoAi conversation = new Dialect.MitoAi();
             try (RawWebSocket socket = new RawWebSocket(uri)) {
                 socket.sendText(conversation.greeting());
                 while (!conversation.ready(socket.readText())) {
                     // capabilities and other opening frames
                 }
                 socket.sendText(conversation.ask(BenchModelServer.question(CHUNKS, PER_SECOND)));
-                String asked = conversation.ask("x");
-                threadId = Dialect.stringField(asked, "threadId");
                 for (int seen = 0; seen < BEFORE_CUT; ) {
                     seen += conversation.classify(socket.readText()) == Dialect.Event.CHUNK ? 1 : 0;
                 }
@@ -99,7 +96,7 @@ interface CutMidAnswer {
             String messageId = UUID.randomUUID().toString();
             try (RawWebSocket socket = new RawWebSocket(uri)) {
                 socket.sendText("{\"type\":\"fetch_history\",\"message_id\":\"" + messageId + "\",\"metadata\":{"
-                        + "\"thread_id\":\"" + threadId + "\"}}");
+                        + "\"thread_id\":\"" + conversation.threadId() + "\"}}");
                 String history = socket.readText();
                 while (!history.contains(messageId)) {
                     history = socket.readText();

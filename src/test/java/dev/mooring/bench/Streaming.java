@@ -17,7 +17,8 @@ final class Streaming {
         List<ChatLoad.Load> loads = Bench.loads("bench.loads", "10x200x20,100x200x20,1000x200x20,2000x200x20,40x1000x0");
         Table table = new Table("answers at once", "chunks per answer", "chunks/s offered", "chunks/s delivered",
                 "answers failed", "model server to client, p50 / p99 / max (ms)",
-                "first chunk added by the service, p50 / p99 (ms)", "service CPU per 1,000 chunks (ms)",
+                "first chunk added by the service, p50 / p99 (ms)", "of which question stored (accepted), p50 / p99 (ms)",
+                "service CPU per 1,000 chunks (ms)",
                 "service busy (% of a core)", "service threads waiting for a CPU (average)",
                 "load CPU per 1,000 chunks (ms)");
         Profiler profiler = Profiler.fromProperties();
@@ -31,7 +32,8 @@ final class Streaming {
                 profiler.stop(service.process().pid(), load, r.chunks(), r.cpu().cpuSeconds()[0]);
                 table.row(load.answers(), load.chunks(), load.offered(), r.perSecond(), failures(r),
                         Percentiles.of(r.latencyMs(), true), Percentiles.of(r.firstChunkAddedMs(), false),
-                        r.cpu().msPerThousand(0, r.chunks()), r.cpu().percentOfCore(0), r.cpu().waitingThreads(0),
+                        Percentiles.of(r.acceptedMs(), false), r.cpu().msPerThousand(0, r.chunks()),
+                        r.cpu().percentOfCore(0), r.cpu().waitingThreads(0),
                         r.cpu().loadMsPerThousand(r.chunks()));
             }
         }
@@ -81,7 +83,7 @@ final class Streaming {
 
     /** A few small loads, so that the JIT has compiled the path before anything is measured. */
     static void warmUp(HttpClient http, Dialect dialect) throws Exception {
-        for (String spec : System.getProperty("bench.warmUp", "20x50x50,10x300x0").split(",")) {
+        for (String spec : System.getProperty("bench.warmUp", "20x50x50,10x300x0,200x100x20").split(",")) {
             ChatLoad.run(http, dialect, ChatLoad.Load.parse(spec), new CpuMeter());
         }
     }
