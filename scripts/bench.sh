@@ -107,7 +107,7 @@ run_latency() {
   local opts=()
   ((SMOKE)) && opts=(-Dbench.loads=3x20x50,2x50x0 -Dbench.warmUp=2x10x0)
   bench latency "$OUT/latency.raw" "${opts[@]}"
-  section latency "Answers at once" "Each answer streams from the model server at its pace (or flat out) through LangChain4j, the completion (durable progress on, H2) and the WebSocket. Latency: model server writes a delta -> client receives its chunk. First chunk added: question sent -> first chunk, minus the model server's own delay; of which the question is stored: question sent -> \`accepted\`. CPU from /proc/<pid>/stat over the load." "$OUT/latency.raw"
+  section latency "Answers at once" "Each answer streams from the model server at its pace (or flat out) through LangChain4j, the completion (durable progress on, H2) and the WebSocket. Latency: model server writes a delta -> client receives its chunk. First chunk added: question sent -> first chunk, minus the model server's own delay; of which the question is stored: question sent -> \`accepted\`. CPU from /proc/<pid>/stat over the load; the second table splits it by the service's threads (/proc/<pid>/task)." "$OUT/latency.raw"
 }
 
 run_sessions() {

@@ -22,7 +22,7 @@ final class Compare {
     }
 
     static String table(BenchModelServer model, Path work) throws Exception {
-        int sessions = Integer.getInteger("bench.compareSessions", 2000);
+        int sessions = Integer.getInteger("bench.compareSessions", 5000);
         ChatLoad.Load flat = ChatLoad.Load.parse(System.getProperty("bench.compareFlat", "20x1000x0"));
         List<ChatLoad.Load> paced = Bench.loads("bench.loads", "10x200x20,100x200x20");
         Path venv = Path.of(System.getProperty("bench.mitoVenv", "target/bench-mito-venv")).toAbsolutePath();
@@ -32,13 +32,13 @@ final class Compare {
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(), Map.of())) {
             URI uri = Services.chatUri(service);
             mooring = measure(http, service.process(), uri, Dialect.mooring(uri), sessions, flat, paced,
-                    new CutMidAnswer.Mooring(service, http));
+                    new CutMidAnswer.Mooring(service, http), true);
         }
         try (Services.Running jupyter = Services.jupyter(venv, work.resolve("mito"), List.of(),
                 Map.of("OPENAI_API_KEY", "sk-bench", "OPENAI_BASE_URL", model.baseUrl()))) {
             URI uri = URI.create("ws://127.0.0.1:" + jupyter.port() + "/mito-ai/completions?token=" + Services.TOKEN);
             mito = measure(http, jupyter.process(), uri, Dialect.mitoAi(uri), sessions, flat, paced,
-                    new CutMidAnswer.MitoAi(uri));
+                    new CutMidAnswer.MitoAi(uri), false);
         }
         Table table = new Table("measure", "Mooring", "mito-ai", "Mooring's advantage");
         table.row("idle sessions per GiB of resident memory (" + sessions + " held)", perGiB(mooring), perGiB(mito),
@@ -63,10 +63,17 @@ final class Compare {
     }
 
     private static Side measure(HttpClient http, ServerProcess server, URI uri, Dialect dialect, int sessions,
-            ChatLoad.Load flat, List<ChatLoad.Load> paced, CutMidAnswer cut) throws Exception {
+            ChatLoad.Load flat, List<ChatLoad.Load> paced, CutMidAnswer cut, boolean jvm) throws Exception {
+        // a JVM keeps garbage until it collects (Python frees at once): collect before each reading
+        if (jvm) {
+            Sessions.liveHeap(server.pid());
+        }
         long rss0 = server.residentBytes();
         List<ChatLoad.Client> idle = ChatLoad.connect(http, Dialect.idle(uri), sessions);
         ServerProcess.pause(3000);
+        if (jvm) {
+            Sessions.liveHeap(server.pid());
+        }
         double kb = (server.residentBytes() - rss0) / 1024.0 / sessions;
         ChatLoad.abort(idle);
         Streaming.warmUp(http, dialect);

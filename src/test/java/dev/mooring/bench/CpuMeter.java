@@ -16,6 +16,9 @@ final class CpuMeter {
     private final long[] pids;
     private final double[] startCpu;
     private final List<Map<String, Long>> startWait = new ArrayList<>();
+    private Map<String, ThreadCpu.Sample> startThreads = Map.of();
+    private final Map<String, ThreadCpu.Sample> lastThreads = new java.util.concurrent.ConcurrentHashMap<>();
+    private Thread sampler;
     private double startSelf;
     private long startNanos;
 
@@ -29,6 +32,17 @@ final class CpuMeter {
             startCpu[i] = ServerProcess.cpuSeconds(pids[i]);
             startWait.add(runQueueNanos(pids[i]));
         }
+        if (pids.length > 0) {
+            startThreads = ThreadCpu.sample(pids[0]);
+            // threads that end during the load (a model call's) are counted up to their last sample
+            sampler = BenchModelServer.daemon("bench-thread-sampler").newThread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    lastThreads.putAll(ThreadCpu.sample(pids[0]));
+                    ServerProcess.pause(200);
+                }
+            });
+            sampler.start();
+        }
         startSelf = ServerProcess.cpuSeconds(SELF);
         startNanos = System.nanoTime();
         return this;
@@ -36,9 +50,11 @@ final class CpuMeter {
 
     /**
      * CPU seconds used since {@link #start} by each measured process (in order), the seconds its threads spent
-     * runnable but waiting for a CPU (the machine's other work, or its own threads queueing), and the load's CPU.
+     * runnable but waiting for a CPU (the machine's other work, or its own threads queueing), the first process's CPU
+     * seconds by thread group ({@link ThreadCpu}), and the load's CPU.
      */
-    record Reading(double[] cpuSeconds, double[] waitSeconds, double loadCpuSeconds, double wallSeconds) {
+    record Reading(double[] cpuSeconds, double[] waitSeconds, Map<String, Double> firstByThreads, double loadCpuSeconds,
+            double wallSeconds) {
         /** CPU milliseconds of process {@code i} per 1,000 {@code units} (chunks, sessions...). */
         double msPerThousand(int i, long units) {
             return cpuSeconds[i] * 1e6 / units;
@@ -95,7 +111,13 @@ final class CpuMeter {
             waited[i] = runQueueNanos(pids[i]).entrySet().stream()
                     .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
         }
-        return new Reading(used, waited, ServerProcess.cpuSeconds(SELF) - startSelf,
+        Map<String, Double> byThreads = Map.of();
+        if (pids.length > 0) {
+            sampler.interrupt();
+            lastThreads.putAll(ThreadCpu.sample(pids[0]));
+            byThreads = ThreadCpu.between(startThreads, lastThreads, used[0]);
+        }
+        return new Reading(used, waited, byThreads, ServerProcess.cpuSeconds(SELF) - startSelf,
                 (System.nanoTime() - startNanos) / 1e9);
     }
 }

@@ -2,6 +2,7 @@ package dev.mooring.bench;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,11 @@ final class Streaming {
                 "service CPU per 1,000 chunks (ms)",
                 "service busy (% of a core)", "service threads waiting for a CPU (average)",
                 "load CPU per 1,000 chunks (ms)");
+        List<String> groups = new ArrayList<>(ThreadCpu.GROUPS.keySet());
+        groups.add(ThreadCpu.REST);
+        List<String> headers = new ArrayList<>(List.of("answers at once", "chunks/s offered"));
+        groups.forEach(g -> headers.add(g + " (ms per 1,000 chunks)"));
+        Table threads = new Table(headers.toArray(String[]::new));
         Profiler profiler = Profiler.fromProperties();
         try (Services.Running service = Services.mooring(work.resolve("service"), model.baseUrl(), Map.of())) {
             HttpClient http = HttpClient.newHttpClient();
@@ -35,9 +41,12 @@ final class Streaming {
                         Percentiles.of(r.acceptedMs(), false), r.cpu().msPerThousand(0, r.chunks()),
                         r.cpu().percentOfCore(0), r.cpu().waitingThreads(0),
                         r.cpu().loadMsPerThousand(r.chunks()));
+                List<Object> row = new ArrayList<>(List.of(load.answers(), load.offered()));
+                groups.forEach(g -> row.add(r.cpu().firstByThreads().get(g) * 1e6 / r.chunks()));
+                threads.row(row.toArray());
             }
         }
-        return table.toString();
+        return table + "\nThe service's CPU per 1,000 chunks by thread, from /proc/<pid>/task (no profiler):\n\n" + threads;
     }
 
     /** The same loads directly and through Jupyter's proxy ({@code <base_url>mooring/api/chat}) to one service. */
