@@ -26,7 +26,7 @@ final class ChatLoad {
         }
 
         String offered() {
-            return perSecond == 0 ? "flat out" : String.valueOf(answers * perSecond);
+            return perSecond == 0 ? "flat out" : Table.format(answers * perSecond);
         }
     }
 

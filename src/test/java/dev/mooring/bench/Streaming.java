@@ -81,13 +81,15 @@ final class Streaming {
         return table.toString();
     }
 
-    /** How many answers failed, with the first error the client received. */
+    /** How many answers failed, with the error code (or the start of the frame) the first one received. */
     static String failures(ChatLoad.Result r) {
         if (r.failed() == 0) {
             return "0";
         }
-        String error = r.firstError().replace("|", "/");
-        return r.failed() + " (" + error.substring(0, Math.min(120, error.length())) + ")";
+        String error = r.firstError();
+        String what = error.contains("\"code\":\"") ? Dialect.stringField(error, "code")
+                : error.substring(0, Math.min(80, error.length())).replace("|", "/");
+        return r.failed() + " (" + what + ")";
     }
 
     /** A few small loads, so that the JIT has compiled the path before anything is measured. */
