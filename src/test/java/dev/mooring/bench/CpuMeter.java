@@ -35,12 +35,13 @@ final class CpuMeter {
         if (pids.length > 0) {
             startThreads = ThreadCpu.sample(pids[0]);
             // threads that end during the load (a model call's) are counted up to their last sample
-            sampler = BenchModelServer.daemon("bench-thread-sampler").newThread(() -> {
+            sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     lastThreads.putAll(ThreadCpu.sample(pids[0]));
                     ServerProcess.pause(200);
                 }
-            });
+            }, "bench-thread-sampler");
+            sampler.setDaemon(true);
             sampler.start();
         }
         startSelf = ServerProcess.cpuSeconds(SELF);
