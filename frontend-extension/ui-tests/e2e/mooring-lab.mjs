@@ -95,6 +95,22 @@ export class MooringLab extends MooringPage {
     await this.newConversation();
   }
 
+  /** Opens a stored conversation from the history list. */
+  async openConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    await this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"] .jp-Mooring-conversationOpen`).click();
+    await this.page.waitForFunction((id) => window.__mooring.model.activeConversationId === id && !window.__mooring.model.loading, id);
+  }
+
+  /** Deletes a stored conversation from the history list (confirming the dialog). */
+  async deleteConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    const row = this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"]`);
+    await row.locator(selectors.conversationDelete).click();
+    await this.page.locator('.jp-Dialog .jp-mod-warn').click();
+    await row.waitFor({ state: 'detached' });
+  }
+
   async newConversation() {
     await this.page.locator(selectors.newConversation).click();
     await this.page.locator(selectors.empty).waitFor();
