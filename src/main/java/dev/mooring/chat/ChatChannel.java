@@ -153,6 +153,11 @@ public class ChatChannel {
             if (!session.following(id)) {
                 completions.tellEnd(id, () -> session.subscribe(id, 0));
             }
+        } else if (frame instanceof ClientFrame.ToolResult result) {
+            boolean duplicate = completions.takeToolResult(result.completionId(), result.callId(), result.output(),
+                    result.error());
+            session.send(new ServerFrame.ToolAccepted(result.completionId().toString(), result.callId().toString(),
+                    duplicate));
         } else if (frame instanceof ClientFrame.Follow follow) {
             conversations.requireExists(follow.conversationId());
             followers.follow(session, follow.conversationId());

@@ -109,6 +109,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return reply;
     }
 
+    /** Forgets the replies enqueued and not yet taken (what a failed test left behind). */
+    public void clearReplies() {
+        replies.clear();
+    }
+
     /** What a request gets when nothing is enqueued; the supplier must return a new reply for each call. */
     public void setDefaultReply(Supplier<Reply> supplier) {
         this.defaultReply = supplier;
