@@ -11,7 +11,8 @@
 //                the first test that asks for it), back to running and forwarding
 //                before every test
 //   panelSettings the panel's settings for the test (Galata's `mockSettings`)
-//   mooring      the page with example.ipynb open and the Mooring panel shown
+//   mooring      the page with example.ipynb open and the Mooring panel shown; with the option
+//                `chatFaults: true`, its chat sockets go through a ChatSocketFaults (mooring.faults)
 //   openTab      opens another page on the same notebook with the panel shown, in the same
 //                browser (another tab) or in a browser context of its own (another device)
 import path from 'node:path';
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { galata, test as base } from '@jupyterlab/galata';
 
 import { FaultProxy } from '../fault-proxy.mjs';
+import { ChatSocketFaults } from './chat-faults.mjs';
 import { env } from './env.mjs';
 import { JupyterLabServer } from './jupyter-lab.mjs';
 import { RecordingModelServer } from './model-server.mjs';
@@ -104,6 +106,8 @@ export const test = base.extend({
 
   panelSettings: [{}, { option: true }],
 
+  chatFaults: [false, { option: true }],
+
   mockSettings: async ({ panelSettings }, use) => {
     await use({ ...galata.DEFAULT_SETTINGS, [PLUGIN_ID]: panelSettings });
   },
@@ -122,9 +126,14 @@ export const test = base.extend({
   // The `mooring` fixture loads JupyterLab itself, after it listens to the chat socket.
   autoGoto: [false, { option: true }],
 
-  mooring: async ({ page, tmpPath, jupyterLab }, use) => {
+  mooring: async ({ page, tmpPath, jupyterLab, chatFaults }, use) => {
     await jupyterLab.waitForService();
     const lab = new MooringLab(page, jupyterLab);
+    if (chatFaults) {
+      // routed before the page loads: only sockets of documents loaded afterwards go through the route
+      lab.faults = new ChatSocketFaults(page);
+      await lab.faults.install();
+    }
     await jupyterLab.logIn(page.context());
     const notebook = `${tmpPath}/example.ipynb`;
     await page.contents.uploadFile(jupyterLab.exampleNotebook, notebook);

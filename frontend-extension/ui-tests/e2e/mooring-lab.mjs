@@ -52,6 +52,25 @@ export class MooringLab extends MooringPage {
     await this.status.waitFor({ timeout: 30000 });
   }
 
+  /**
+   * Reloads the page and shows the notebook at `notebookPath` and the panel again. Galata's own
+   * wait after a reload expects the Launcher in front, which the restored workspace (the notebook
+   * open) never shows.
+   */
+  async reload(notebookPath) {
+    await this.page.reload({ waitForIsReady: false });
+    await this.page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    // opened by command: the file browser helper's walk home hangs on the restored folder
+    await this.page.evaluate(async (path) => {
+      await window.jupyterapp.commands.execute('docmanager:open', { path });
+    }, notebookPath);
+    await this.page.waitForFunction((path) => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel?.context?.path === path && panel.context.isReady && panel.content.widgets.length > 0;
+    }, notebookPath);
+    await this.show();
+  }
+
   /** The chat frames the page sent, parsed, oldest first. */
   chatFrames() {
     return this.sentFrames
@@ -107,12 +126,6 @@ export class MooringLab extends MooringPage {
     const call = this.lastAnswer.locator(selectors.toolCallOf(tool, state)).nth(n - 1);
     await call.waitFor({ timeout });
     return call;
-  }
-
-  /** Drops the chat connection and makes a new one at once (the panel's "Retry now"). */
-  async reconnectChat() {
-    await this.page.evaluate(() => window.__mooring.model.reconnect());
-    await this.waitForConnection('connected', { timeout: 30000 });
   }
 
   /** The open notebook as nbformat JSON (cells with their sources, outputs and counts; metadata). */
