@@ -8,6 +8,8 @@ import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.mooring.testing.ServiceTestSupport.TOKEN;
@@ -34,7 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(FakeModelResource.class)
+@TestProfile(UnstorableTextTest.PatientModel.class)
 class UnstorableTextTest {
+
+    /** The answers wait on the test between chunks: the model's silence must not end them. */
+    public static class PatientModel implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("chat.model.timeout", "120s");
+        }
+    }
 
     @TestHTTPResource("/")
     URL base;
@@ -142,10 +154,10 @@ class UnstorableTextTest {
             assertEquals(0, durable(badId), "the refused row is not written");
             first.releaseAll();
             second.releaseAll();
+            bad.releaseAll();
             assertEquals("completed", fineClient1.collect(fine1, 0).done().path("status").asText());
             assertEquals("completed", fineClient2.collect(fine2, 0).done().path("status").asText());
 
-            bad.releaseAll();
             badClient.chunks(badId, 1);
             await().until(() -> RestAssured.get("/q/metrics").asString().contains("mooring_completions_ending 1.0"));
             assertFalse(badClient.received().stream().anyMatch(f -> "done".equals(f.path("type").asText())),
