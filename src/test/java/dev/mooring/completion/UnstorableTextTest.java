@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.testing.FakeModelResource;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.LogCapture;
+import dev.mooring.testing.PatientModel;
 import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -20,7 +20,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static dev.mooring.testing.ServiceTestSupport.TOKEN;
@@ -37,16 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(FakeModelResource.class)
-@TestProfile(UnstorableTextTest.PatientModel.class)
+@TestProfile(PatientModel.class)
 class UnstorableTextTest {
-
-    /** The answers wait on the test between chunks: the model's silence must not end them. */
-    public static class PatientModel implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("chat.model.timeout", "120s");
-        }
-    }
 
     @TestHTTPResource("/")
     URL base;
