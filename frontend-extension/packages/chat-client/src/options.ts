@@ -6,7 +6,7 @@ export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number }) => void) | null;
+  onclose: ((event: { code: number; reason?: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
 }
 
@@ -72,6 +72,8 @@ export const DEFAULTS = {
   checkIntervalMs: 1_000,
   /** How many messages may wait for acceptance; past that `send` fails with `queue_full`. */
   maxQueued: 100,
+  /** The largest frame (UTF-8 bytes) the service takes, until `welcome.maxFrameBytes` says; a larger question fails at once. */
+  maxFrameBytes: 262_144,
 };
 
 /** The numeric options. */

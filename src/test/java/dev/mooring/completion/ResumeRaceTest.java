@@ -3,10 +3,12 @@ package dev.mooring.completion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.testing.FakeModelResource;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
+import dev.mooring.testing.PatientModel;
 import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(FakeModelResource.class)
+@TestProfile(PatientModel.class)
 class ResumeRaceTest {
 
     private static final int ROUNDS = 30;

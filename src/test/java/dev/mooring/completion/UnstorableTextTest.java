@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.testing.FakeModelResource;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.LogCapture;
+import dev.mooring.testing.PatientModel;
 import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(FakeModelResource.class)
+@TestProfile(PatientModel.class)
 class UnstorableTextTest {
 
     @TestHTTPResource("/")
@@ -142,10 +145,10 @@ class UnstorableTextTest {
             assertEquals(0, durable(badId), "the refused row is not written");
             first.releaseAll();
             second.releaseAll();
+            bad.releaseAll();
             assertEquals("completed", fineClient1.collect(fine1, 0).done().path("status").asText());
             assertEquals("completed", fineClient2.collect(fine2, 0).done().path("status").asText());
 
-            bad.releaseAll();
             badClient.chunks(badId, 1);
             await().until(() -> RestAssured.get("/q/metrics").asString().contains("mooring_completions_ending 1.0"));
             assertFalse(badClient.received().stream().anyMatch(f -> "done".equals(f.path("type").asText())),
