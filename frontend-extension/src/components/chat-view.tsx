@@ -11,7 +11,7 @@ import { DemoBanner } from './demo-banner';
 import { HistoryIcon, NewChatIcon } from './icons';
 import { settlePartialMarkdown } from './partial-markdown';
 import { StatusLine } from './status-line';
-import { ToolCallView } from './tool-call-view';
+import { knownCells, ToolCallView } from './tool-call-view';
 
 export interface ChatViewProps {
   model: ChatModel;
@@ -195,12 +195,13 @@ function AnswerItem(props: {
   // the answer's text cut where each tool call came, the calls shown in between
   const parts: React.ReactNode[] = [];
   let from = 0;
+  const cells = knownCells(entry.toolCalls ?? []);
   for (const call of entry.toolCalls ?? []) {
     if (call.at > from) {
       parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from, call.at), false)}</React.Fragment>);
       from = call.at;
     }
-    parts.push(<ToolCallView key={call.callId} call={call} phase={model.agent?.phase(call.callId)} live={live} actions={model.agent} />);
+    parts.push(<ToolCallView key={call.callId} call={call} phase={model.agent?.phase(call.callId)} live={live} actions={model.agent} cells={cells} />);
   }
   if (entry.text.length > from) {
     parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from), true)}</React.Fragment>);
@@ -211,6 +212,7 @@ function AnswerItem(props: {
       status={entry.status}
       error={entry.error}
       retryAt={entry.retryAt}
+      waitingForUser={(entry.toolCalls ?? []).some((call) => !call.result && ['approval', 'question'].includes(model.agent?.phase(call.callId) ?? ''))}
       canRetry={entry.question !== undefined}
       onStop={() => model.stop(entry.id)}
       onRetry={() => model.retry(entry.id)}
