@@ -105,6 +105,10 @@ public interface ChatConfig {
         /** Largest answer, in tokens, asked of the provider. */
         @WithDefault("2048")
         int maxTokens();
+
+        /** Whether a real model names each conversation after its first answer (one short extra call). */
+        @WithDefault("true")
+        boolean titles();
     }
 
     /** The offline demo model. */

@@ -1,5 +1,6 @@
 package dev.mooring.conversation;
 
+import dev.mooring.model.NotebookContext;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,17 +10,22 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A conversation: a titled thread of messages. */
+/** A conversation: a titled thread of messages, started from a notebook (or none). */
 @Entity
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
 
-    private static final int TITLE_LENGTH = 80;
+    /** The longest notebook path kept (the column's size); a longer one is not stored. */
+    private static final int NOTEBOOK_PATH_LENGTH = 1024;
 
     @Id
     public UUID id;
 
     public String title;
+
+    /** The first question's {@code context.notebookPath}; null when it had none. */
+    @Column(name = "notebook_path")
+    public String notebookPath;
 
     @Column(name = "created_at")
     public Instant createdAt;
@@ -27,20 +33,24 @@ public class Conversation extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Stores a new conversation titled after the first line of its first question. */
-    static Conversation start(String firstQuestion, Instant now) {
+    /** Stores a new conversation for a first question: titled from it, and of the notebook it was asked in. */
+    static Conversation start(Question first, Instant now) {
         Conversation conversation = new Conversation();
         conversation.id = UUID.randomUUID();
-        conversation.title = title(firstQuestion);
+        conversation.title = ConversationTitles.summary(first.text(), first.mode(), first.context());
+        conversation.notebookPath = notebookPath(first.context());
         conversation.createdAt = now;
         conversation.updatedAt = now;
         conversation.persist();
         return conversation;
     }
 
-    static String title(String text) {
-        String line = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
-        line = line.replaceAll("\\s+", " ").strip();
-        return line.length() <= TITLE_LENGTH ? line : line.substring(0, TITLE_LENGTH - 1) + "…";
+    /** The path as sent, when it fits the column and the database can store every character of it. */
+    static String notebookPath(NotebookContext context) {
+        String path = context == null ? null : context.notebookPath();
+        if (path == null || path.isBlank() || path.length() > NOTEBOOK_PATH_LENGTH || path.indexOf('\0') >= 0) {
+            return null;
+        }
+        return path;
     }
 }

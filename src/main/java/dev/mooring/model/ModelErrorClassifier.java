@@ -157,8 +157,9 @@ public final class ModelErrorClassifier {
     private ModelError forStatus(int status, String providerMessage) {
         String said = providerMessage == null ? "" : " The provider said: " + providerMessage;
         if (status == 401 || status == 403) {
-            return new ModelError("The API key was refused (HTTP " + status + "): check CHAT_MODEL_API_KEY"
-                    + (status == 403 ? " and that the key may use the model " + quoted(modelName) : "") + ".", false);
+            return new ModelError("The provider refused the API key (HTTP " + status + "): check the key in the "
+                    + "model settings or CHAT_MODEL_API_KEY"
+                    + (status == 403 ? ", and that it may use the model " + quoted(modelName) : "") + ".", false);
         }
         if (status == 404) {
             return new ModelError("The model " + quoted(modelName) + " was not found at " + baseUrl
