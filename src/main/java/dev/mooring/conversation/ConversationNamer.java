@@ -7,6 +7,7 @@ import dev.mooring.completion.CompletionStatus;
 import dev.mooring.completion.Subscriber;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -23,17 +24,21 @@ import java.util.concurrent.Executor;
 class ConversationNamer {
 
     private static final Logger LOG = Logger.getLogger(ConversationNamer.class);
+    /** Conversations the model named, that kept a title the user gave meanwhile, or that the model failed to name. */
+    static final String TITLES = "mooring.conversation.titles";
     /** The part of the first answer the model reads to name the conversation. */
     private static final int MAX_ANSWER_CHARS = 2000;
 
     private final CompletionService completions;
     private final ChatModelGateway model;
     private final Executor executor;
+    private final MeterRegistry meters;
 
-    ConversationNamer(CompletionService completions, ChatModelGateway model, Executor executor) {
+    ConversationNamer(CompletionService completions, ChatModelGateway model, Executor executor, MeterRegistry meters) {
         this.completions = completions;
         this.model = model;
         this.executor = executor;
+        this.meters = meters;
     }
 
     /** Follows the answer to the first question of a new conversation; once it completed, asks for a title. */
@@ -51,10 +56,14 @@ class ConversationNamer {
         }
     }
 
+    /** Names the conversation unless its title changed since it began; counts the outcome. */
     private void name(UUID conversationId, String firstTitle, ModelRequest question, String answer) {
-        model.title(question, answer, ConversationTitles.SUMMARY_LENGTH).ifPresent(title ->
-                QuarkusTransaction.requiringNew().run(() -> Conversation.update(
-                        "title = ?1 where id = ?2 and title = ?3", title, conversationId, firstTitle)));
+        String outcome = model.title(question, answer, ConversationTitles.SUMMARY_LENGTH)
+                .map(title -> QuarkusTransaction.requiringNew().call(() -> Conversation.update(
+                        "title = ?1 where id = ?2 and title = ?3", title, conversationId, firstTitle)) == 1
+                        ? "named" : "kept")
+                .orElse("failed");
+        meters.counter(TITLES, "outcome", outcome).increment();
     }
 
     /** Gathers the start of the first answer and, when it completed, names the conversation on a worker. */
@@ -88,6 +97,7 @@ class ConversationNamer {
                 try {
                     name(conversationId, firstTitle, question, text);
                 } catch (RuntimeException e) {
+                    meters.counter(TITLES, "outcome", "failed").increment();
                     LOG.warnf("conversation %s keeps its first title: %s", conversationId, e.toString());
                 }
             });

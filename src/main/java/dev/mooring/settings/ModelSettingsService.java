@@ -135,8 +135,9 @@ public class ModelSettingsService {
             if (!listing.ok()) {
                 throw bad(listing.problem());
             }
-            if (setup.name() == null && !listing.models().isEmpty() && !listing.models().contains(setup.effectiveName())) {
-                // no name chosen (here or in the environment) and the default is not offered: take the first offered
+            boolean named = change.name() != null && !change.name().isBlank();
+            if (!named && !listing.models().isEmpty() && !listing.models().contains(setup.effectiveName())) {
+                // no name chosen with this change, and the one it would use is not offered: take the first offered
                 profile = new SavedModelSettings.Profile(listing.models().get(0), profile.baseUrl(), profile.apiKey());
                 setup = profile.over(fallback(provider));
             }
