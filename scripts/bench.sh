@@ -8,7 +8,7 @@ cd "$ROOT"
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 DATA="$(mktemp -d)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-TOKEN=bench-token
+TOKEN=bench-token-0123456789
 QUARKUS_HTTP_PORT=$PORT CHAT_TOKEN=$TOKEN CHAT_DATA_DIR="$DATA" CHAT_MODEL_PROVIDER=demo \
 CHAT_DEMO_TOKENS_PER_SECOND=0 CHAT_DEMO_REPLY_TOKENS=1000 CHAT_COMPLETIONS_RETAIN_AFTER_END=1s \
 CHAT_RATE_LIMIT_FRAMES_PER_SECOND=100000 CHAT_RATE_LIMIT_BURST=100000 \

@@ -3,6 +3,8 @@
 # into a virtual environment and starts JupyterLab with the Mooring panel. The
 # Jupyter server extension then starts the service (java -jar) beside Jupyter.
 #
+# It prints the URL to open once JupyterLab answers; Ctrl-C stops JupyterLab and the service.
+#
 # Needs Java 17+, Node 20+, Python 3.9+ (with venv). Environment:
 #   JUPYTER_PORT       port of JupyterLab (default: 8888, or the next free one)
 #   JUPYTER_TOKEN      Jupyter's login token (default: a random one, printed)
@@ -121,8 +123,31 @@ URL="http://127.0.0.1:$JUPYTER_PORT/lab/tree/example.ipynb?token=$JUPYTER_TOKEN"
 say "working directory: $WORKDIR"
 say "model: ${CHAT_MODEL_PROVIDER:-demo (offline; set CHAT_MODEL_PROVIDER for a real model)}"
 say "JupyterLab starts now; the chat service starts beside it (its output is in this log)."
-say "open: $URL"
-echo "$URL"
+say "the URL to open follows once JupyterLab answers."
+
+# Prints the URL once JupyterLab answers /api/status, so that an immediate click works; gives up
+# when JupyterLab (this shell's pid, after exec) is gone. It ignores Ctrl-C and ends with JupyterLab.
+# The token goes through the environment, which other users cannot read (a command line they can).
+MOORING_LAB_PID="$$" MOORING_LAB_TOKEN="$JUPYTER_TOKEN" MOORING_LAB_URL="$URL" "$VENV/bin/python" - "$JUPYTER_PORT" <<'PY' &
+import os, sys, time, urllib.request
+pid, token, url = int(os.environ["MOORING_LAB_PID"]), os.environ["MOORING_LAB_TOKEN"], os.environ["MOORING_LAB_URL"]
+port = sys.argv[1]
+status = urllib.request.Request(f"http://127.0.0.1:{port}/api/status", headers={"Authorization": f"token {token}"})
+while True:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(1)
+    try:
+        with urllib.request.urlopen(status, timeout=5) as answer:
+            if answer.status == 200:
+                break
+    except OSError:
+        pass
+    time.sleep(0.2)
+print(f"\033[1m[mooring]\033[0m open: {url}", file=sys.stderr, flush=True)
+print(url, flush=True)
+PY
 
 cd "$WORKDIR"
 exec env JUPYTER_TOKEN="$JUPYTER_TOKEN" jupyter lab \

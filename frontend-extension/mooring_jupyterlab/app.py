@@ -9,13 +9,23 @@ import shutil
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Float, Integer, List, Unicode, default
 
-from .proxy import ServiceEndpoint, ServiceHttpProxyHandler, ServiceWebSocketProxyHandler
-from .secrets_store import ensure_private_dir, load_or_create_token, load_port, save_port
+from .proxy import AUTH_RESOURCE, ServiceEndpoint, ServiceHttpProxyHandler, ServiceWebSocketProxyHandler, Upstream
+from .secrets_store import (
+    MAX_SOCKET_PATH,
+    TOKEN_FILE,
+    ensure_private_dir,
+    private_dir_problem,
+    read_service_token,
+    socket_path,
+    token_problem,
+)
+from .service_env import service_environment
 from .supervisor import Backoff, ServiceSupervisor
 
 # Where the jar lands when this package is installed editable from the repository:
@@ -26,19 +36,22 @@ _REPO_JAR = Path(__file__).resolve().parents[2] / "target" / "quarkus-app" / "qu
 class ServiceStatusHandler(APIHandler):
     """``<base_url>mooring/status``: what the supervisor knows (never the token)."""
 
+    auth_resource = AUTH_RESOURCE
+
     def initialize(self, extension: MooringExtension) -> None:
         self.extension = extension
 
     @web.authenticated
+    @authorized
     def get(self) -> None:
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(self.extension.status()))
 
 
 class MooringExtension(ExtensionApp):
-    """Starts the chat service (``java -jar``) on a free loopback port with a private
-    token, restarts it with backoff when it dies, stops it with Jupyter, and serves
-    it under ``<base_url>mooring/api/`` behind Jupyter's own authentication."""
+    """Starts the chat service (``java -jar``) on a Unix socket in its private data
+    folder, restarts it with backoff when it dies, stops it with Jupyter, and serves it
+    under ``<base_url>mooring/api/`` behind Jupyter's own authentication and authorizer."""
 
     name = "mooring_jupyterlab"
     load_other_extensions = True
@@ -46,8 +59,8 @@ class MooringExtension(ExtensionApp):
     managed = Bool(
         True,
         config=True,
-        help="Start and supervise the chat service. False: proxy to service_host:service_port, "
-        "started by someone else, with service_token.",
+        help="Start and supervise the chat service (on a Unix socket in data_dir). False: proxy to "
+        "service_host:service_port, started by someone else, with service_token.",
     )
     service_jar = Unicode(
         config=True,
@@ -60,20 +73,24 @@ class MooringExtension(ExtensionApp):
         config=True,
         help="The service's data folder (env MOORING_DATA_DIR or CHAT_DATA_DIR; default <jupyter data dir>/mooring).",
     )
-    service_host = Unicode("127.0.0.1", config=True, help="Address the service listens on.")
-    service_port = Integer(
-        0,
-        config=True,
-        help="Port of the service; 0 picks a free one (the last one used, when still free).",
-    )
+    service_host = Unicode("127.0.0.1", config=True, help="Address of a service that is not managed.")
+    service_port = Integer(0, config=True, help="Port of a service that is not managed.")
     service_token = Unicode(
         config=True,
-        help="Token for the service (env MOORING_SERVICE_TOKEN; default: generated once per user and "
-        "kept, mode 0600, in data_dir).",
+        help="Token for the service (env MOORING_SERVICE_TOKEN or CHAT_TOKEN; default: the one the "
+        "service generates into data_dir/token).",
     )
     restart_initial_delay = Float(1.0, config=True, help="First delay before restarting a dead service (s).")
     restart_max_delay = Float(30.0, config=True, help="Longest delay between restarts (s).")
     stop_timeout = Float(15.0, config=True, help="Grace period for the service to stop before SIGKILL (s).")
+    ready_timeout = Float(120.0, config=True, help="Longest wait for a started service to answer (s).")
+    max_buffered_bytes = Integer(
+        1 << 20,
+        config=True,
+        help="Bytes the proxy holds per connection for a side that does not read; past it, and "
+        "stalled for stall_timeout, the connection is closed with 1013 (the client resumes).",
+    )
+    stall_timeout = Float(30.0, config=True, help="How long a full connection may stall before 1013 (s).")
 
     @default("service_jar")
     def _default_jar(self) -> str:
@@ -96,46 +113,53 @@ class MooringExtension(ExtensionApp):
 
     @default("service_token")
     def _default_token(self) -> str:
-        return os.environ.get("MOORING_SERVICE_TOKEN", "")
+        return os.environ.get("MOORING_SERVICE_TOKEN") or os.environ.get("CHAT_TOKEN", "")
 
     # ---- setup ---------------------------------------------------------------------
 
     def initialize_settings(self) -> None:
-        data_dir = Path(self.data_dir).expanduser()
-        if not self.service_token:
-            if not self.managed:
-                self.log.warning("Mooring: managed=False but no service_token is configured")
-            else:
-                self.service_token = load_or_create_token(data_dir)
+        self._data = Path(self.data_dir).expanduser().absolute()
+        self._token = self.service_token
         self.supervisor: ServiceSupervisor | None = None
         if self.managed:
-            ensure_private_dir(data_dir)
-            env = dict(os.environ)
+            ensure_private_dir(self._data)
+            env = service_environment(os.environ)
             env.update(
                 {
-                    "CHAT_TOKEN": self.service_token,
-                    "CHAT_DATA_DIR": str(data_dir),
-                    "QUARKUS_HTTP_HOST": self.service_host,
+                    "CHAT_DATA_DIR": str(self._data),
+                    # The service listens on the socket only: no port another user could take first.
+                    "QUARKUS_HTTP_HOST_ENABLED": "false",
+                    "QUARKUS_HTTP_DOMAIN_SOCKET_ENABLED": "true",
+                    "QUARKUS_HTTP_DOMAIN_SOCKET": socket_path(self._data),
+                    "QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT": "true",
                 }
             )
-            # Jupyter's credentials are no business of the service.
-            env.pop("JUPYTER_TOKEN", None)
+            env.pop("CHAT_TOKEN", None)
+            if self.service_token:
+                env["CHAT_TOKEN"] = self.service_token
             self.supervisor = ServiceSupervisor(
                 [self.java, *self.java_options, "-jar", self.service_jar],
                 env=env,
-                host=self.service_host,
-                port=self.service_port or load_port(data_dir),
                 backoff=Backoff(initial=self.restart_initial_delay, maximum=self.restart_max_delay),
                 stop_timeout=self.stop_timeout,
                 preflight=self._preflight,
-                on_port=lambda port: save_port(data_dir, port),
+                ready=self._service_ready,
+                ready_timeout=self.ready_timeout,
+                socket_path=socket_path(self._data),
                 log=self.log,
-                cwd=str(data_dir),
-                lock_path=str(data_dir / "service.lock"),
-                shared_port=lambda: load_port(data_dir),
+                cwd=str(self._data),
+                lock_path=str(self._data / "service.lock"),
             )
             atexit.register(self.supervisor.kill_now)
-        self.endpoint = ServiceEndpoint(address=self._address, token=lambda: self.service_token, reason=self._reason)
+        elif not self.service_token:
+            self.log.warning("Mooring: managed=False but no service_token is configured")
+        self.endpoint = ServiceEndpoint(
+            upstream=self._upstream,
+            token=self._current_token,
+            availability=self._availability,
+            max_buffered_bytes=self.max_buffered_bytes,
+            stall_timeout=self.stall_timeout,
+        )
 
     def initialize_handlers(self) -> None:
         kwargs = {"endpoint": self.endpoint}
@@ -161,7 +185,7 @@ class MooringExtension(ExtensionApp):
             self.log.info("Mooring: stopping the chat service")
             await self.supervisor.stop()
 
-    # ---- what the proxy asks -----------------------------------------------------
+    # ---- what the supervisor and the proxy ask ------------------------------------
 
     def _preflight(self) -> str | None:
         if not Path(self.service_jar).is_file():
@@ -171,20 +195,56 @@ class MooringExtension(ExtensionApp):
             )
         if not (shutil.which(self.java) or Path(self.java).is_file()):
             return f"java not found ({self.java}); install Java 17+ or set JAVA_HOME"
+        if len(socket_path(self._data).encode()) > MAX_SOCKET_PATH:
+            return f"the data folder path {self._data} is too long for a Unix socket; set MooringExtension.data_dir"
+        ensure_private_dir(self._data)
+        problem = private_dir_problem(self._data)
+        if problem:
+            return problem
+        if self.service_token:
+            return token_problem(self.service_token, "service_token (MOORING_SERVICE_TOKEN, CHAT_TOKEN)")
+        stored = read_service_token(self._data)
+        if stored is not None:
+            problem = token_problem(stored, str(self._data / TOKEN_FILE))
+            return problem and f"{problem}; delete the file and the service makes a new one"
         return None
 
-    def _address(self) -> tuple[str, int] | None:
-        if self.supervisor is None:
-            return (self.service_host, self.service_port) if self.service_port else None
-        port = self.supervisor.reachable_port
-        return (self.service_host, port) if port else None
+    async def _service_ready(self) -> bool:
+        """The service proved itself: it answers on the socket in our 0700 data folder, which
+        no other user can have bound, and its token is there. Only then is it sent a token."""
+        assert self.supervisor is not None
+        upstream = Upstream(socket_path=self.supervisor.socket_path)
+        try:
+            response = await self.endpoint.http_client(upstream).fetch(
+                upstream.url("http", "/q/health/live"), raise_error=False, connect_timeout=2, request_timeout=5
+            )
+        except OSError:
+            return False
+        if response.code != 200:
+            return False
+        token = self.service_token or read_service_token(self._data) or ""
+        if token_problem(token, "the data folder"):
+            return False
+        self._token = token
+        return True
 
-    def _reason(self) -> str:
+    def _current_token(self) -> str:
+        if not self._token and self.managed:
+            # shared: the service another Jupyter server runs for this data folder
+            self._token = read_service_token(self._data) or ""
+        return self._token
+
+    def _upstream(self) -> Upstream | None:
         if self.supervisor is None:
-            return "no chat service configured (set MooringExtension.service_port)"
-        state = self.supervisor.state
-        message = self.supervisor.message
-        return f"the chat service is {state}" + (f": {message}" if message else "")
+            return Upstream(host=self.service_host, port=self.service_port) if self.service_port else None
+        return Upstream(socket_path=self.supervisor.socket_path) if self.supervisor.serving else None
+
+    def _availability(self) -> tuple[str, str] | None:
+        if self.supervisor is None:
+            if not self.service_port:
+                return "stopped", "no chat service configured (set MooringExtension.service_port)"
+            return "starting", f"the chat service at {self.service_host}:{self.service_port} does not answer"
+        return self.supervisor.availability()
 
     def status(self) -> dict[str, object]:
         body: dict[str, object] = {"managed": bool(self.managed)}

@@ -2,26 +2,34 @@
 
 ``<base_url>mooring/api/chat`` (WebSocket) and ``<base_url>mooring/api/...`` (HTTP)
 forward to the service's ``/api/...``. The browser authenticates to Jupyter as it
-always does (cookie, or Jupyter's own ``token``); these handlers then talk to the
-service with the service token in an ``Authorization: Bearer`` header, so that
-token never reaches the browser. Jupyter's credentials and the browser's Origin are
-not forwarded. When the service cannot be reached the answer is 502 or 503, never
-401 or 403, which a client would take as final.
+always does (cookie, or Jupyter's own ``token``) and Jupyter's authorizer must allow
+it on the resource ``mooring``; these handlers then talk to the service with the
+service token in an ``Authorization: Bearer`` header, so that token never reaches the
+browser. Jupyter's credentials and the browser's Origin are not forwarded. When the
+service cannot be reached the answer is 503 (or 502), never 401 or 403, which a client
+would take as final.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlencode
 
-from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado import httpclient, web
+from tornado.netutil import Resolver
 from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, WebSocketHandler, websocket_connect
 
+# The resource name Jupyter's authorizer is asked about (actions: read, write).
+AUTH_RESOURCE = "mooring"
+# Close code for a peer too slow to take its frames, as the service uses it: reconnect and resume.
+TRY_AGAIN_LATER = 1013
 # Query parameters that belong to Jupyter's own auth, never forwarded.
 _JUPYTER_QUERY_PARAMS = {"token", "_xsrf"}
 # Response headers copied back from the service.
@@ -30,25 +38,59 @@ _FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Cache-Control", "Location", "Ret
 _FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "If-None-Match")
 
 
+class UnixSocketResolver(Resolver):
+    """Resolves every host to one Unix domain socket, so tornado's clients speak HTTP over it."""
+
+    def initialize(self, path: str) -> None:  # type: ignore[override]
+        self.path = path
+
+    async def resolve(self, host: str, port: int, family: socket.AddressFamily = socket.AF_UNSPEC):  # type: ignore[override]
+        return [(socket.AF_UNIX, self.path)]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where the service listens: a Unix domain socket, or a TCP host and port."""
+
+    socket_path: str | None = None
+    host: str = "127.0.0.1"
+    port: int | None = None
+
+    def url(self, scheme: str, path: str) -> str:
+        netloc = "localhost" if self.socket_path else f"{self.host}:{self.port}"
+        return f"{scheme}://{netloc}{path}"
+
+    def resolver(self) -> Resolver | None:
+        return UnixSocketResolver(self.socket_path) if self.socket_path else None
+
+
 @dataclass
 class ServiceEndpoint:
-    """Where the service is and how to authenticate to it, as the proxy sees it.
+    """The service as the proxy sees it.
 
-    ``address`` answers ``(host, port)`` while the service should be reachable and
-    ``None`` otherwise; ``reason`` says why not, for the 503 body.
+    ``upstream`` answers where to reach it while it should be serving, else ``None``;
+    ``availability`` says ``(state, message)`` for the 503 body, with state ``starting``,
+    ``restarting`` or ``stopped``, or None while the service is serving (a failure then
+    answers 502: the process is there but did not answer).
     """
 
-    address: Callable[[], tuple[str, int] | None]
+    upstream: Callable[[], Upstream | None]
     token: Callable[[], str]
-    reason: Callable[[], str] = lambda: "the chat service is not running"
+    availability: Callable[[], tuple[str, str] | None]
+    # Bytes a connection may hold for a side that does not take them; past it, and stalled, 1013.
+    max_buffered_bytes: int = 1 << 20
+    stall_timeout: float = 30.0
+    _clients: dict[str | None, httpclient.AsyncHTTPClient] = field(default_factory=dict, repr=False)
 
-    def http_base(self) -> str | None:
-        addr = self.address()
-        return f"http://{addr[0]}:{addr[1]}" if addr else None
-
-    def ws_base(self) -> str | None:
-        addr = self.address()
-        return f"ws://{addr[0]}:{addr[1]}" if addr else None
+    def http_client(self, upstream: Upstream) -> httpclient.AsyncHTTPClient:
+        """One client per socket path (tornado's shared client for TCP)."""
+        key = upstream.socket_path
+        client = self._clients.get(key)
+        if client is None:
+            resolver = upstream.resolver()
+            client = httpclient.AsyncHTTPClient(force_instance=True, resolver=resolver) if resolver else httpclient.AsyncHTTPClient()
+            self._clients[key] = client
+        return client
 
 
 def forwarded_query(arguments: dict[str, list[bytes]]) -> str:
@@ -77,41 +119,53 @@ def forwarded_path(request_path: str) -> str | None:
     return rest
 
 
-def _problem(code: str, message: str) -> str:
-    return json.dumps({"code": code, "message": message})
+def _problem(code: str, message: str, **extra: str) -> str:
+    return json.dumps({"code": code, "message": message, **extra})
+
+
+def _send_unavailable(handler: web.RequestHandler, endpoint: ServiceEndpoint) -> None:
+    """503 with ``{"code": "unavailable", "message", "state"}`` while the service is not serving,
+    502 without a state when it should be but did not answer: the client waits and retries."""
+    availability = endpoint.availability()
+    handler.set_header("Content-Type", "application/json")
+    handler.set_header("Retry-After", "2")
+    if availability is None:
+        handler.set_status(502)
+        handler.finish(_problem("unavailable", "the chat service did not answer"))
+        return
+    state, reason = availability
+    handler.set_status(503)
+    handler.finish(_problem("unavailable", reason, state=state))
 
 
 class ServiceHttpProxyHandler(APIHandler):
     """``<base_url>mooring/api/(.*)`` -> service ``/api/\\1``."""
 
+    auth_resource = AUTH_RESOURCE
+
     def initialize(self, endpoint: ServiceEndpoint) -> None:
         self.endpoint = endpoint
 
-    def _unavailable(self, status: int, message: str) -> None:
+    def _fail(self, status: int, code: str, message: str) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.set_header("Retry-After", "2")
-        self.finish(_problem("unavailable", message))
+        self.finish(_problem(code, message))
 
-    async def _forward(self, _decoded: str) -> None:
+    async def _forward(self) -> None:
         path = forwarded_path(self.request.path)
         if path is None:
-            self.set_status(400)
-            self.set_header("Content-Type", "application/json")
-            self.finish(_problem("bad_request", "not a service path"))
+            self._fail(400, "bad_request", "not a service path")
             return
-        base = self.endpoint.http_base()
-        if base is None:
-            self._unavailable(503, self.endpoint.reason())
+        upstream = self.endpoint.upstream()
+        if upstream is None:
+            _send_unavailable(self, self.endpoint)
             return
         query = forwarded_query(self.request.query_arguments)
-        url = f"{base}/api/{path}" + (f"?{query}" if query else "")
+        url = upstream.url("http", f"/api/{path}" + (f"?{query}" if query else ""))
         headers = {name: self.request.headers[name] for name in _FORWARDED_REQUEST_HEADERS if name in self.request.headers}
         headers["Authorization"] = f"Bearer {self.endpoint.token()}"
         method = self.request.method or "GET"
-        body = self.request.body if method in ("POST", "PUT", "PATCH") else None
-        if method in ("POST", "PUT", "PATCH") and body is None:
-            body = b""
+        body = (self.request.body or b"") if method in ("POST", "PUT", "PATCH") else None
         request = httpclient.HTTPRequest(
             url,
             method=method,
@@ -123,20 +177,19 @@ class ServiceHttpProxyHandler(APIHandler):
             request_timeout=60,
         )
         try:
-            response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+            response = await self.endpoint.http_client(upstream).fetch(request, raise_error=False)
         except (OSError, httpclient.HTTPClientError) as err:
-            # connection refused, reset, or timed out (599)
             self.log.debug("mooring proxy: %s %s failed: %s", method, url, err)
-            self._unavailable(503, "the chat service is not reachable (it may be starting)")
-            return
-        if response.code == 599:
-            self._unavailable(503, "the chat service is not reachable (it may be starting)")
+            response = None
+        if response is None or response.code == 599:
+            # refused, reset or timed out: the service is starting, restarting or gone
+            _send_unavailable(self, self.endpoint)
             return
         if response.code in (401, 403):
             # The browser already passed Jupyter's auth; a refusal here means the proxy's
             # token is not the service's, which is not the browser's fault and not final.
             self.log.error("mooring proxy: the service refused the proxy's token (%s)", response.code)
-            self._unavailable(502, "the chat service refused the Jupyter proxy's credentials")
+            self._fail(502, "unavailable", "the chat service refused the Jupyter proxy's credentials")
             return
         self.set_status(response.code, reason=response.reason)
         for name in _FORWARDED_RESPONSE_HEADERS:
@@ -148,39 +201,84 @@ class ServiceHttpProxyHandler(APIHandler):
             self.finish(response.body)
 
     @web.authenticated
-    async def get(self, path: str) -> None:
-        await self._forward(path)
+    @authorized
+    async def get(self, _path: str) -> None:
+        await self._forward()
 
     @web.authenticated
-    async def post(self, path: str) -> None:
-        await self._forward(path)
+    @authorized
+    async def post(self, _path: str) -> None:
+        await self._forward()
 
     @web.authenticated
-    async def put(self, path: str) -> None:
-        await self._forward(path)
+    @authorized
+    async def put(self, _path: str) -> None:
+        await self._forward()
 
     @web.authenticated
-    async def patch(self, path: str) -> None:
-        await self._forward(path)
+    @authorized
+    async def patch(self, _path: str) -> None:
+        await self._forward()
 
     @web.authenticated
-    async def delete(self, path: str) -> None:
-        await self._forward(path)
+    @authorized
+    async def delete(self, _path: str) -> None:
+        await self._forward()
+
+
+class WriteWindow:
+    """Characters handed to one socket and not yet written out (its frames' payload, about bytes).
+
+    A writer adds each write; ``room()`` waits while more than ``cap`` is outstanding and
+    answers False when nothing drained for ``stall_timeout``: that peer is not reading.
+    """
+
+    def __init__(self, cap: int, stall_timeout: float) -> None:
+        self.cap = cap
+        self.stall_timeout = stall_timeout
+        self.buffered = 0
+        self._drained = asyncio.Event()
+
+    def add(self, write: asyncio.Future, size: int) -> None:
+        self.buffered += size
+        write.add_done_callback(lambda done: self._written(done, size))
+
+    def _written(self, done: asyncio.Future, size: int) -> None:
+        self.buffered -= size
+        self._drained.set()
+        if not done.cancelled():
+            done.exception()  # a closed socket; the relay notices it on its next write
+
+    async def room(self) -> bool:
+        while self.buffered > self.cap:
+            self._drained.clear()
+            try:
+                await asyncio.wait_for(self._drained.wait(), self.stall_timeout)
+            except asyncio.TimeoutError:
+                return False
+        return True
 
 
 class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
     """``<base_url>mooring/api/chat`` (WebSocket) -> service ``/api/chat``.
 
-    The upstream connection is opened before the browser's upgrade is accepted, so
-    a service that is down answers the upgrade with 503. Close codes (1001, 1008,
-    4408 ...) pass through in both directions.
+    Jupyter's login and authorizer, the upgrade headers and the Origin are checked
+    before the service is dialled, so a refused handshake costs the service nothing;
+    then the upstream socket is opened, so a service that is down answers the upgrade
+    with 503. Frames are relayed with backpressure both ways: a side that does not take
+    its frames stops the reading of the other (the service's own slow-client rule then
+    applies), and one that stays behind past ``max_buffered_bytes`` for ``stall_timeout``
+    ends both connections with 1013. Close codes (1001, 1008, 1013, 4408 ...) pass through.
     """
+
+    auth_resource = AUTH_RESOURCE
 
     def initialize(self, endpoint: ServiceEndpoint) -> None:
         self.endpoint = endpoint
         self.upstream: WebSocketClientConnection | None = None
-        self._opened = False
-        self._pending: list[str | bytes] = []
+        self._to_browser = WriteWindow(endpoint.max_buffered_bytes, endpoint.stall_timeout)
+        self._to_service = WriteWindow(endpoint.max_buffered_bytes, endpoint.stall_timeout)
+        self._relay: asyncio.Task[None] | None = None
         self._closing = False
 
     def set_default_headers(self) -> None:
@@ -189,15 +287,39 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
     def get_compression_options(self):  # type: ignore[override]
         return self.settings.get("websocket_compression_options", None)
 
+    def _refusal(self) -> tuple[int, str] | None:
+        """What tornado would refuse the upgrade for, checked before the service is dialled."""
+        headers = self.request.headers
+        if headers.get("Upgrade", "").lower() != "websocket":
+            return 400, 'Can "Upgrade" only to "WebSocket".'
+        if "upgrade" not in (part.strip().lower() for part in headers.get("Connection", "").split(",")):
+            return 400, '"Connection" must be "Upgrade".'
+        origin = headers.get("Origin", headers.get("Sec-Websocket-Origin"))
+        if origin is not None and not self.check_origin(origin):
+            return 403, "Cross origin websockets not allowed"
+        if headers.get("Sec-WebSocket-Version") not in ("7", "8", "13"):
+            self.set_header("Sec-WebSocket-Version", "13")
+            return 426, "Upgrade Required"
+        if not headers.get("Sec-WebSocket-Key"):
+            return 400, "Missing/Invalid WebSocket headers"
+        return None
+
     @ws_authenticated
+    @authorized("write")
     async def get(self, *args, **kwargs):  # type: ignore[override]
-        base = self.endpoint.ws_base()
-        if base is None:
-            raise web.HTTPError(503, self.endpoint.reason())
+        refusal = self._refusal()
+        if refusal is not None:
+            self.log.warning("mooring proxy: upgrade refused (%s %s)", *refusal)
+            self.set_status(refusal[0])
+            self.finish(refusal[1])
+            return
+        upstream = self.endpoint.upstream()
+        if upstream is None:
+            _send_unavailable(self, self.endpoint)
+            return
         query = forwarded_query(self.request.query_arguments)
-        url = f"{base}/api/chat" + (f"?{query}" if query else "")
         request = httpclient.HTTPRequest(
-            url,
+            upstream.url("ws", "/api/chat" + (f"?{query}" if query else "")),
             headers={"Authorization": f"Bearer {self.endpoint.token()}"},
             connect_timeout=5,
             request_timeout=15,
@@ -205,58 +327,68 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
         try:
             self.upstream = await websocket_connect(
                 request,
-                on_message_callback=self._on_upstream_message,
                 max_message_size=self.settings.get("websocket_max_message_size", 10 * 1024 * 1024),
+                resolver=upstream.resolver(),
             )
         except httpclient.HTTPClientError as err:
             if err.code in (401, 403):
                 self.log.error("mooring proxy: the service refused the proxy's token (%s)", err.code)
                 raise web.HTTPError(502, "the chat service refused the Jupyter proxy's credentials") from None
+            if err.code == 599:
+                _send_unavailable(self, self.endpoint)
+                return
             raise web.HTTPError(502, f"the chat service refused the connection ({err.code})") from None
         except (OSError, TimeoutError) as err:
             self.log.debug("mooring proxy: upstream websocket failed: %s", err)
-            raise web.HTTPError(503, "the chat service is not reachable (it may be starting)") from None
-        return await super().get(*args, **kwargs)
+            _send_unavailable(self, self.endpoint)
+            return
+        try:
+            # Returns when the browser's connection ends, or at once when its handshake fails.
+            await super().get(*args, **kwargs)
+        finally:
+            self._close_upstream(None, None)
 
     def open(self, *args, **kwargs):  # type: ignore[override]
         super().open(*args, **kwargs)
-        self._opened = True
-        pending, self._pending = self._pending, []
-        for message in pending:
-            self._send_down(message)
-        if self.upstream is not None and self.upstream.protocol is None:
-            self._close_down(1011, "upstream closed")
+        self._relay = asyncio.ensure_future(self._relay_to_browser())
 
-    def _send_down(self, message: str | bytes) -> None:
-        try:
-            self.write_message(message, binary=isinstance(message, bytes))
-        except WebSocketClosedError:
-            self._close_upstream()
-
-    def _on_upstream_message(self, message: str | bytes | None) -> None:
-        if message is None:
-            upstream = self.upstream
-            code = upstream.close_code if upstream is not None else None
-            reason = upstream.close_reason if upstream is not None else None
-            if self._opened:
-                self._close_down(code or 1011, reason or "")
-            return
-        if self._opened:
-            self._send_down(message)
-        else:
-            self._pending.append(message)
-
-    def on_message(self, message: str | bytes) -> None:  # type: ignore[override]
+    async def _relay_to_browser(self) -> None:
         upstream = self.upstream
-        if upstream is None:
+        assert upstream is not None
+        while True:
+            # Not reading leaves the frame in the service's socket: that is the backpressure.
+            if not await self._to_browser.room():
+                self._close_both(TRY_AGAIN_LATER, "too slow to read; reconnect and resume")
+                return
+            message = await upstream.read_message()
+            if message is None:
+                self._close_down(upstream.close_code or 1011, upstream.close_reason or "")
+                return
+            try:
+                self._to_browser.add(self.write_message(message, binary=isinstance(message, bytes)), len(message))
+            except WebSocketClosedError:
+                self._close_upstream(None, None)
+                return
+
+    async def on_message(self, message: str | bytes) -> None:  # type: ignore[override]
+        # Tornado reads the browser's next frame only after this returns.
+        upstream = self.upstream
+        if upstream is None or self._closing:
             return
         try:
-            upstream.write_message(message, binary=isinstance(message, bytes))
+            self._to_service.add(upstream.write_message(message, binary=isinstance(message, bytes)), len(message))
         except WebSocketClosedError:
             self._close_down(1011, "upstream closed")
+            return
+        if not await self._to_service.room():
+            self._close_both(TRY_AGAIN_LATER, "the chat service is not reading; reconnect")
 
     def on_close(self) -> None:
         self._close_upstream(self.close_code, self.close_reason)
+
+    def _close_both(self, code: int, reason: str) -> None:
+        self._close_down(code, reason)
+        self._close_upstream(code, reason)
 
     def _close_down(self, code: int, reason: str) -> None:
         if self._closing:
@@ -267,7 +399,7 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
             code = 1011
         self.close(code, reason)
 
-    def _close_upstream(self, code: int | None = None, reason: str | None = None) -> None:
+    def _close_upstream(self, code: int | None, reason: str | None) -> None:
         upstream = self.upstream
         if upstream is not None and upstream.protocol is not None:
             if code in (None, 1005, 1006, 1015):

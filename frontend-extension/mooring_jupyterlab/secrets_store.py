@@ -1,63 +1,57 @@
-"""The per-user service token and remembered port, kept in the data folder."""
+"""The service's private data folder and the token the service keeps in it."""
 
 from __future__ import annotations
 
 import os
-import secrets
+import stat
 from pathlib import Path
 
-TOKEN_FILE = "service-token"
-PORT_FILE = "service-port"
+# Written by the service itself (security/ServiceToken.java); the extension only reads it.
+TOKEN_FILE = "token"
+SOCKET_FILE = "service.sock"
+# The service refuses shorter tokens at start-up.
+MIN_TOKEN_LENGTH = 16
+# sun_path holds 108 bytes with its terminating NUL.
+MAX_SOCKET_PATH = 107
 
 
-def generate_token() -> str:
-    """A fresh random service token (256 bits, URL-safe)."""
-    return secrets.token_urlsafe(32)
-
-
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (mode 0700) if needed and return it."""
-    path.mkdir(parents=True, exist_ok=True)
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` with mode 0700 if needed and tighten it to 0700, as far as this user may;
+    ``private_dir_problem`` then says what is still wrong."""
     try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(path, 0o700)
     except OSError:
         pass
-    return path
 
 
-def load_or_create_token(data_dir: Path) -> str:
-    """The token stored in ``data_dir``, created (mode 0600) on first use.
-
-    The service keys conversations by token, so the same user keeps the same token
-    across Jupyter restarts and keeps their history.
-    """
-    ensure_private_dir(data_dir)
-    path = data_dir / TOKEN_FILE
+def private_dir_problem(path: Path) -> str | None:
+    """Why ``path`` cannot hold the service's socket and token: not ours, or open to others."""
     try:
-        token = path.read_text(encoding="utf-8").strip()
-        if token:
-            return token
+        info = path.stat()
+    except OSError as err:
+        return f"the data folder {path} is not usable: {err}"
+    if info.st_uid != os.getuid():
+        return f"the data folder {path} belongs to another user"
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        return f"the data folder {path} is open to other users (mode {stat.S_IMODE(info.st_mode):o}); it must be 0700"
+    return None
+
+
+def socket_path(data_dir: Path) -> str:
+    return str(data_dir / SOCKET_FILE)
+
+
+def token_problem(token: str, source: str) -> str | None:
+    """Why ``token`` (from ``source``) would be refused by the service, or None."""
+    if len(token) < MIN_TOKEN_LENGTH:
+        return f"the service token in {source} is {'empty' if not token else 'too short'} (at least {MIN_TOKEN_LENGTH} characters)"
+    return None
+
+
+def read_service_token(data_dir: Path) -> str | None:
+    """The token the service generated into ``data_dir``, when it has."""
+    try:
+        return (data_dir / TOKEN_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        pass
-    token = generate_token()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(token + "\n")
-    return token
-
-
-def load_port(data_dir: Path) -> int | None:
-    """The port the service used last time, if remembered."""
-    try:
-        return int((data_dir / PORT_FILE).read_text(encoding="utf-8").strip())
-    except (FileNotFoundError, ValueError):
         return None
-
-
-def save_port(data_dir: Path, port: int) -> None:
-    """Remember ``port`` for the next start."""
-    try:
-        ensure_private_dir(data_dir)
-        (data_dir / PORT_FILE).write_text(f"{port}\n", encoding="utf-8")
-    except OSError:
-        pass

@@ -10,10 +10,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-from .ports import choose_port
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,6 @@ class RunRecord:
     """One run of the child process, for diagnostics and tests."""
 
     pid: int
-    port: int
     started_at: float
     ended_at: float | None = None
     returncode: int | None = None
@@ -47,8 +44,12 @@ class RunRecord:
 
 @dataclass
 class _State:
-    state: str = "stopped"  # stopped | starting | running | backoff | unavailable | stopping
+    state: str = "stopped"  # stopped | starting | running | backoff | unavailable | stopping | shared
     message: str = ""
+    # A run has proven itself once: a later outage is a restart, not a first start.
+    ever_ready: bool = False
+    # stop() was called: the service will not be started again.
+    stopped_for_good: bool = False
     runs: list[RunRecord] = field(default_factory=list)
 
 
@@ -64,14 +65,16 @@ def _set_parent_death_signal() -> None:  # pragma: no cover - runs in the child
 
 
 class ServiceSupervisor:
-    """Keeps one child process running on a loopback port.
+    """Keeps one child process running and ready.
 
-    The command is started with ``port_env`` set to the chosen port. Its output goes
-    line by line to ``log``. When it exits unexpectedly it is started again after
-    an exponential backoff (reset once a run has stayed up for ``backoff.stable_after``),
-    on the same port when that port is still free. ``stop()`` ends it for good:
-    SIGTERM first (the service then marks running completions as it must), SIGKILL
-    after ``stop_timeout``.
+    A started child counts as ``running`` only once ``ready()`` has answered True (the
+    service proved who it is); until then, and when it exits, the supervisor says
+    ``starting`` or ``backoff``. A child that exits is started again after an exponential
+    backoff (reset once a run has stayed up for ``backoff.stable_after``); one that is not
+    ready within ``ready_timeout`` is stopped and started again. A stale ``socket_path``
+    left by a killed run is removed before each start. ``stop()`` ends it for good:
+    SIGTERM first (the service then marks running completions as it must), SIGKILL after
+    ``stop_timeout``.
     """
 
     def __init__(
@@ -79,40 +82,35 @@ class ServiceSupervisor:
         command: Sequence[str],
         *,
         env: Mapping[str, str] | None = None,
-        host: str = "127.0.0.1",
-        port: int | None = None,
-        port_env: str = "QUARKUS_HTTP_PORT",
         backoff: Backoff | None = None,
         stop_timeout: float = 15.0,
         preflight: Callable[[], str | None] | None = None,
-        on_port: Callable[[int], None] | None = None,
+        ready: Callable[[], Awaitable[bool]] | None = None,
+        ready_timeout: float = 120.0,
+        socket_path: str | None = None,
         log: logging.Logger | logging.LoggerAdapter | None = None,
         log_prefix: str = "mooring-service",
         cwd: str | None = None,
         lock_path: str | None = None,
-        shared_port: Callable[[], int | None] | None = None,
     ) -> None:
         self.command = list(command)
         self.env = dict(os.environ if env is None else env)
-        self.host = host
-        self.preferred_port = port
-        self.port_env = port_env
         self.backoff = backoff or Backoff()
         self.stop_timeout = stop_timeout
         self.preflight = preflight
-        self.on_port = on_port
+        self.ready = ready
+        self.ready_timeout = ready_timeout
+        self.socket_path = socket_path
         self.log = log or logging.getLogger(__name__)
         self.log_prefix = log_prefix
         self.cwd = cwd
         self.lock_path = lock_path
-        self.shared_port = shared_port
         self._lock_fd: int | None = None
         self._status = _State()
         self._process: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping: asyncio.Event | None = None
         self._changed: asyncio.Condition | None = None
-        self.port: int | None = None
 
     # ---- observation -------------------------------------------------------------
 
@@ -138,11 +136,24 @@ class ServiceSupervisor:
         return self.state == "running" and self.pid is not None
 
     @property
-    def reachable_port(self) -> int | None:
-        """The port to talk to: our child's, or the one another supervisor runs (``shared``)."""
-        if self.is_running or self.state == "shared":
-            return self.port
-        return None
+    def serving(self) -> bool:
+        """Whether the service should answer: our proven child, or the one another supervisor runs."""
+        return self.is_running or self.state == "shared"
+
+    def availability(self) -> tuple[str, str] | None:
+        """``(state, message)`` while not serving: ``starting`` before the first proven start,
+        ``restarting`` after a proven run ended, ``stopped`` once it will not start again;
+        None while it serves (a failed request then is not the process's absence)."""
+        if self.serving:
+            return None
+        if self._status.stopped_for_good:
+            state = "stopped"
+        elif self._status.ever_ready:
+            state = "restarting"
+        else:
+            state = "starting"
+        detail = f"the chat service is {self.state}" + (f": {self.message}" if self.message else "")
+        return state, detail
 
     def describe(self) -> dict[str, object]:
         """A JSON-able summary (no secrets) for the status route and logs."""
@@ -150,7 +161,6 @@ class ServiceSupervisor:
         return {
             "state": self.state,
             "message": self.message,
-            "port": self.port,
             "pid": self.pid,
             "starts": len(self._status.runs),
             "lastExitCode": last.returncode if last else None,
@@ -177,6 +187,7 @@ class ServiceSupervisor:
         """Stop the child and the supervision for good."""
         if self._stopping is None or self._task is None:
             return
+        self._status.stopped_for_good = True
         self._stopping.set()
         await self._set_state("stopping")
         await self._terminate()
@@ -237,14 +248,12 @@ class ServiceSupervisor:
         failures = 0
         while not self._stopping.is_set():
             if not self._acquire_lock():
-                # Another Jupyter server of this user runs the service on this data
+                # Another Jupyter server of this user runs the service for this data
                 # folder (an embedded database has one owner): use that one, and take
                 # over when it goes away.
-                port = self.shared_port() if self.shared_port else None
-                if self.state != "shared" or port != self.port:
-                    self.log.info("%s: another process runs the service for this data folder (port %s); sharing it", self.log_prefix, port)
-                self.port = port
-                await self._set_state("shared" if port else "unavailable", "" if port else "another process owns the data folder")
+                if self.state != "shared":
+                    self.log.info("%s: another process runs the service for this data folder; sharing it", self.log_prefix)
+                await self._set_state("shared", "")
                 if await self._sleep_unless_stopping(max(self.backoff.initial, 2.0)):
                     break
                 continue
@@ -258,16 +267,15 @@ class ServiceSupervisor:
                     break
                 continue
 
-            self.port = choose_port(self.port or self.preferred_port, self.host)
-            if self.on_port:
-                self.on_port(self.port)
-            env = dict(self.env)
-            env[self.port_env] = str(self.port)
+            if self.socket_path:
+                # A killed run leaves its socket file, and the next bind would fail on it.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.socket_path)
             await self._set_state("starting", "")
             try:
                 proc = await asyncio.create_subprocess_exec(
                     *self.command,
-                    env=env,
+                    env=self.env,
                     cwd=self.cwd,
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=asyncio.subprocess.PIPE,
@@ -285,12 +293,18 @@ class ServiceSupervisor:
                 continue
 
             self._process = proc
-            record = RunRecord(pid=proc.pid, port=self.port, started_at=time.monotonic())
+            record = RunRecord(pid=proc.pid, started_at=time.monotonic())
             self._status.runs.append(record)
-            self.log.info("%s: started pid %s on %s:%s", self.log_prefix, proc.pid, self.host, self.port)
-            await self._set_state("running", "")
-
+            self.log.info("%s: started pid %s", self.log_prefix, proc.pid)
+            await self._set_state("starting", "waiting for the service to answer")
             pump = asyncio.create_task(self._pump_output(proc))
+            if await self._await_ready(proc):
+                self._status.ever_ready = True
+                await self._set_state("running", "")
+                self.log.info("%s: pid %s is ready", self.log_prefix, proc.pid)
+            elif proc.returncode is None and not self._stopping.is_set():
+                self.log.error("%s: pid %s was not ready in %.0fs; stopping it", self.log_prefix, proc.pid, self.ready_timeout)
+                await self._terminate()
             returncode = await proc.wait()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(pump, timeout=2)
@@ -314,6 +328,19 @@ class ServiceSupervisor:
             await self._set_state("backoff", f"exited with code {returncode}; restarting in {delay:.1f}s")
             if await self._sleep_unless_stopping(delay):
                 break
+
+    async def _await_ready(self, proc: asyncio.subprocess.Process) -> bool:
+        """Asks ``ready()`` until it answers True; False when the child exits, stop() is
+        called, or ``ready_timeout`` passes first."""
+        if self.ready is None:
+            return True
+        deadline = time.monotonic() + self.ready_timeout
+        while proc.returncode is None and time.monotonic() < deadline:
+            if await self.ready():
+                return proc.returncode is None
+            if await self._sleep_unless_stopping(0.1):
+                return False
+        return False
 
     async def _pump_output(self, proc: asyncio.subprocess.Process) -> None:
         assert proc.stdout is not None

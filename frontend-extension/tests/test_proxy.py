@@ -1,31 +1,44 @@
-"""The proxy: Jupyter's auth in front, the service token behind, 503 when the service is down."""
+"""The proxy: Jupyter's auth in front, the service token behind, the upgrade checked before
+the service is dialled, backpressure with a bound, 503 when the service is down."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 
 import pytest
-import tornado.testing
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from .fake_service import TOKEN, start_fake_service
+from .fake_service import TOKEN, unmanaged_config
 
-
-@pytest.fixture
-def fake_service(jp_asyncio_loop):
-    server, port, recorder = start_fake_service()
-    yield port, recorder
-    server.stop()
+MIB = 1 << 20
 
 
 @pytest.fixture
 def jp_server_config(fake_service):
-    port, _ = fake_service
-    return {
-        "ServerApp": {"jpserver_extensions": {"mooring_jupyterlab": True}},
-        "MooringExtension": {"managed": False, "service_port": port, "service_token": TOKEN},
-    }
+    return unmanaged_config(fake_service[0], max_buffered_bytes=256 * 1024, stall_timeout=0.3)
+
+
+async def until(condition, what: str, timeout: float = 60) -> None:
+    """Waits for ``condition()`` (checked every 20 ms); fails after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def reset_peak_rss() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 def url(jp_http_port, jp_base_url, path, scheme="http"):
@@ -139,3 +152,89 @@ def test_forwarded_path():
     assert forwarded_path("/mooring/api/completions/1/cancel") == "completions/1/cancel"
     assert forwarded_path("/mooring/api/../q/health") is None
     assert forwarded_path("/mooring/api/%2E%2E/q") is None
+
+
+async def test_refused_upgrades_never_open_a_service_socket(jp_http_port, jp_base_url, fake_service, jp_serverapp, http_server_client):
+    _, recorder = fake_service
+    # a browser's login cookie: Jupyter checks the Origin of cookie-authenticated requests only
+    login = await AsyncHTTPClient().fetch(
+        url(jp_http_port, jp_base_url, "mooring/status"), headers={"Authorization": f"token {jp_serverapp.identity_provider.token}"}
+    )
+    cookie = "; ".join(c.split(";")[0] for c in login.headers.get_list("Set-Cookie"))
+    jupyter = {"Cookie": cookie, "Host": f"127.0.0.1:{jp_http_port}"}
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    refused = [
+        ({**upgrade, "Origin": "http://evil.example"}, 403),
+        ({**upgrade, "Sec-WebSocket-Key": ""}, 400),
+        ({**upgrade, "Sec-WebSocket-Version": "12"}, 426),
+        ({**upgrade, "Connection": "keep-alive"}, 400),
+        ({k: v for k, v in upgrade.items() if k != "Upgrade"}, 400),
+    ]
+    for _ in range(4):
+        for headers, status in refused:
+            with pytest.raises(HTTPClientError) as err:
+                await AsyncHTTPClient().fetch(url(jp_http_port, jp_base_url, "mooring/api/chat"), headers={**jupyter, **headers})
+            assert err.value.code == status, headers
+    assert [r for r in recorder.requests if r["method"] == "WS"] == []
+    assert recorder.open_sockets == 0
+
+    # a good upgrade still works, and its socket is closed with the browser's
+    ws = await websocket_connect(HTTPRequest(url(jp_http_port, jp_base_url, "mooring/api/chat", "ws"), headers=jupyter))
+    assert json.loads(await ws.read_message())["type"] == "welcome"
+    assert recorder.open_sockets == 1
+    ws.close(1000)
+    await until(lambda: recorder.open_sockets == 0, "the service socket to close")
+
+
+async def test_a_browser_gone_during_the_upstream_handshake_leaves_no_service_socket(
+    jp_http_port, jp_base_url, fake_service, jp_serverapp, http_server_client
+):
+    _, recorder = fake_service
+    recorder.accept_upgrades.clear()
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    writer.write(
+        (
+            f"GET {jp_base_url}mooring/api/chat HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
+            f"Authorization: token {jp_serverapp.identity_provider.token}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    await until(lambda: any(r["method"] == "WS" for r in recorder.requests), "the proxy to dial the service")
+    writer.close()  # the browser goes away while the proxy waits for the service
+    await writer.wait_closed()
+    recorder.accept_upgrades.set()
+    await until(lambda: recorder.close_codes != [], "the service socket to close")
+    assert recorder.open_sockets == 0
+
+
+async def test_a_client_that_never_reads_ends_with_1013_and_jupyters_memory_stays_bounded(jp_ws_fetch, fake_service):
+    _, recorder = fake_service
+    # tornado's client stops reading its socket once one message waits unread
+    ws = await jp_ws_fetch("mooring", "api", "chat")
+    assert json.loads(await ws.read_message())["type"] == "welcome"
+    reset_peak_rss()
+    before = peak_rss()
+    ws.write_message(json.dumps({"type": "stream", "count": 1600, "size": 64 * 1024}))  # 100 MiB
+    await until(lambda: recorder.open_sockets == 0, "the proxy to drop the service socket")
+    grown = peak_rss() - before
+    received = 0
+    while await ws.read_message() is not None:
+        received += 1
+    assert ws.close_code == 1013
+    assert received < 1600
+    assert grown < 40 * MIB, f"Jupyter grew by {grown / MIB:.0f} MiB"
+
+
+async def test_a_service_that_stops_reading_ends_the_browsers_connection_with_1013(jp_ws_fetch, fake_service):
+    ws = await jp_ws_fetch("mooring", "api", "chat")
+    assert json.loads(await ws.read_message())["type"] == "welcome"
+    ws.write_message(json.dumps({"type": "deaf"}))
+    frame = json.dumps({"type": "ping", "t": 0, "pad": "y" * 64 * 1024})
+    for _ in range(400):  # 25 MiB toward a service that takes nothing
+        if ws.protocol is None:
+            break
+        ws.write_message(frame)
+        await asyncio.sleep(0)
+    assert await asyncio.wait_for(ws.read_message(), 60) is None
+    assert ws.close_code == 1013

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 import stat
 import sys
 
 import pytest
 
-from mooring_jupyterlab.ports import choose_port, find_free_port, is_port_free
-from mooring_jupyterlab.secrets_store import generate_token, load_or_create_token, load_port, save_port
+from mooring_jupyterlab.secrets_store import ensure_private_dir, private_dir_problem, read_service_token, token_problem
+from mooring_jupyterlab.service_env import service_environment
 from mooring_jupyterlab.supervisor import Backoff, ServiceSupervisor
 
 PY = sys.executable
@@ -50,48 +49,58 @@ def alive(pid: int) -> bool:
         return False
 
 
-# ---- ports and tokens -----------------------------------------------------------
+# ---- the data folder and the token ------------------------------------------------
 
 
-def test_keeps_the_preferred_port_while_it_is_free():
-    port = find_free_port()
-    assert is_port_free(port)
-    assert choose_port(port) == port
-
-
-def test_picks_another_port_when_the_preferred_one_is_taken():
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        assert not is_port_free(port)
-        other = choose_port(port)
-        assert other != port
-        assert is_port_free(other)
-
-
-def test_generates_long_random_url_safe_tokens():
-    tokens = {generate_token() for _ in range(50)}
-    assert len(tokens) == 50
-    for token in tokens:
-        assert len(token) >= 43
-        assert all(c.isalnum() or c in "-_" for c in token)
-
-
-def test_keeps_one_private_token_per_data_dir(tmp_path):
+def test_the_data_folder_is_made_private_and_a_loosened_one_is_tightened(tmp_path):
     data = tmp_path / "mooring"
-    first = load_or_create_token(data)
-    assert load_or_create_token(data) == first
-    mode = stat.S_IMODE((data / "service-token").stat().st_mode)
-    assert mode == 0o600
+    ensure_private_dir(data)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
-    assert load_or_create_token(tmp_path / "other") != first
+    os.chmod(data, 0o755)
+    assert "open to other users" in private_dir_problem(data)
+    ensure_private_dir(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert private_dir_problem(data) is None
+    # one it may not create is left for private_dir_problem to name
+    blocked = tmp_path / "file" / "mooring"
+    (tmp_path / "file").write_text("")
+    ensure_private_dir(blocked)
+    assert "not usable" in private_dir_problem(blocked)
 
 
-def test_remembers_the_last_port(tmp_path):
-    assert load_port(tmp_path) is None
-    save_port(tmp_path, 41234)
-    assert load_port(tmp_path) == 41234
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a folder away needs root")
+def test_a_data_folder_of_another_user_is_refused(tmp_path):
+    data = tmp_path / "theirs"
+    data.mkdir(mode=0o700)
+    os.chown(data, 65534, 65534)
+    assert "belongs to another user" in private_dir_problem(data)
+
+
+def test_an_empty_or_short_token_is_a_problem_and_a_long_one_is_not(tmp_path):
+    assert "empty" in token_problem("", "the file")
+    assert "too short" in token_problem("x" * 15, "the file")
+    assert token_problem("x" * 16, "the file") is None
+    assert read_service_token(tmp_path) is None
+    (tmp_path / "token").write_text("s3cret-token-from-the-service\n")
+    assert read_service_token(tmp_path) == "s3cret-token-from-the-service"
+
+
+def test_the_service_gets_only_allow_listed_variables():
+    needed = {
+        "PATH": "/usr/bin",
+        "HOME": "/home/u",
+        "LC_ALL": "C.UTF-8",
+        "JAVA_HOME": "/jdk",
+        "CHAT_MODEL_PROVIDER": "openai",
+        "QUARKUS_LOG_LEVEL": "DEBUG",
+    }
+    jupyters = {
+        "JUPYTER_TOKEN": "lab-secret",
+        "JUPYTERHUB_API_TOKEN": "hub-secret",
+        "JPY_API_TOKEN": "hub-secret",
+        "AWS_SECRET_ACCESS_KEY": "cloud-secret",
+    }
+    assert service_environment({**needed, **jupyters}) == needed
 
 
 def test_backoff_doubles_up_to_its_maximum():
@@ -103,7 +112,7 @@ def test_backoff_doubles_up_to_its_maximum():
 
 
 async def test_restarts_a_process_that_dies_with_growing_delays(log):
-    code = "import os, sys; print('child up on', os.environ['QUARKUS_HTTP_PORT'], flush=True); sys.exit(3)"
+    code = "import os, sys; print('child up as', os.getpid(), flush=True); sys.exit(3)"
     sup = ServiceSupervisor(
         [PY, "-c", code],
         backoff=Backoff(initial=0.05, factor=2, maximum=0.2, stable_after=60),
@@ -121,10 +130,8 @@ async def test_restarts_a_process_that_dies_with_growing_delays(log):
     for before, after in zip(runs, runs[1:]):
         assert before.ended_at is not None and before.next_delay is not None
         assert after.started_at - before.ended_at >= before.next_delay * 0.9
-    # same port each time, since it stays free
-    assert len({r.port for r in runs}) == 1
     # the child's output went to the log
-    assert any(f"child up on {runs[0].port}" in line for line in log.lines)
+    assert any(f"child up as {runs[0].pid}" in line for line in log.lines)
     assert sup.state == "stopped"
 
 
@@ -144,44 +151,77 @@ async def test_a_run_that_stayed_up_resets_the_backoff(log):
     assert delays == [0.05, 0.05]
 
 
-async def test_restarts_a_killed_service_on_the_same_port(log):
-    # A real listener on the given port, killed with SIGKILL.
-    code = (
-        "import os, socket, time\n"
-        "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-        "s.bind(('127.0.0.1', int(os.environ['QUARKUS_HTTP_PORT']))); s.listen()\n"
-        "print('listening', flush=True)\n"
-        "time.sleep(60)\n"
+# A child that serves HTTP on the Unix socket given to it once the file "go" exists.
+SOCKET_CHILD = (
+    "import asyncio, os, sys\n"
+    "from tornado import httpserver, netutil, web\n"
+    "class Live(web.RequestHandler):\n"
+    "    def get(self): self.finish('UP')\n"
+    "async def main():\n"
+    "    while not os.path.exists('go'): await asyncio.sleep(0.02)\n"
+    "    server = httpserver.HTTPServer(web.Application([(r'/q/health/live', Live)]))\n"
+    "    server.add_socket(netutil.bind_unix_socket(os.environ['SOCKET']))\n"
+    "    print('listening', flush=True)\n"
+    "    await asyncio.Event().wait()\n"
+    "asyncio.run(main())\n"
+)
+
+
+def socket_supervisor(tmp_path, log, **kwargs) -> ServiceSupervisor:
+    sock = str(tmp_path / "service.sock")
+
+    async def answers() -> bool:
+        from mooring_jupyterlab.proxy import ServiceEndpoint, Upstream
+
+        upstream = Upstream(socket_path=sock)
+        endpoint = ServiceEndpoint(upstream=lambda: upstream, token=str, availability=lambda: ("starting", ""))
+        try:
+            response = await endpoint.http_client(upstream).fetch(upstream.url("http", "/q/health/live"), raise_error=False)
+        except OSError:
+            return False
+        return response.code == 200
+
+    return ServiceSupervisor(
+        [PY, "-c", SOCKET_CHILD], env={**os.environ, "SOCKET": sock}, cwd=str(tmp_path), ready=answers,
+        socket_path=sock, log=log, **kwargs,
     )
-    sup = ServiceSupervisor([PY, "-c", code], backoff=Backoff(initial=0.1), log=log)
+
+
+async def test_a_started_child_is_running_only_once_it_answers_then_restarting_after_it_dies(log, tmp_path):
+    sup = socket_supervisor(tmp_path, log, backoff=Backoff(initial=0.1))
+    assert sup.availability()[0] == "starting"
     await sup.start()
     try:
-        await sup.wait_for(lambda s: s.is_running, timeout=10)
-        first_pid, first_port = sup.pid, sup.port
-        assert first_pid is not None
+        await sup.wait_for(lambda s: bool(s.runs) and s.pid is not None, timeout=10)
+        assert sup.state == "starting" and not sup.serving
+        assert sup.availability()[0] == "starting"
+        (tmp_path / "go").touch()
+        await sup.wait_for(lambda s: s.is_running, timeout=20)
+        first_pid = sup.pid
+        assert first_pid is not None and sup.serving
+        assert sup.availability() is None
         os.kill(first_pid, 9)
-        await sup.wait_for(lambda s: len(s.runs) >= 2 and s.is_running, timeout=10)
+        await sup.wait_for(lambda s: not s.is_running, timeout=10)
+        assert sup.availability()[0] == "restarting"
+        # the killed child's socket file is removed before the next start can bind it
+        await sup.wait_for(lambda s: len(s.runs) >= 2 and s.is_running, timeout=20)
         assert sup.pid != first_pid
-        assert sup.port == first_port
         assert sup.runs[0].returncode == -9
     finally:
         await sup.stop()
+    assert sup.availability()[0] == "stopped"
 
 
-async def test_moves_to_a_free_port_when_its_port_was_taken_meanwhile(log):
-    code = "import sys; sys.exit(2)"
-    sup = ServiceSupervisor([PY, "-c", code], backoff=Backoff(initial=0.5), log=log)
+async def test_a_child_that_never_answers_is_stopped_and_started_again(log, tmp_path):
+    sup = socket_supervisor(tmp_path, log, backoff=Backoff(initial=0.05), ready_timeout=0.5)
     await sup.start()
-    taken = socket.socket()
     try:
-        await sup.wait_for(lambda s: bool(s.runs) and s.runs[0].returncode is not None, timeout=10)
-        old = sup.runs[0].port
-        taken.bind(("127.0.0.1", old))
-        taken.listen()
-        await sup.wait_for(lambda s: len(s.runs) >= 2, timeout=10)
-        assert sup.runs[1].port != old
+        await sup.wait_for(lambda s: len(s.runs) >= 2, timeout=20)
+        assert sup.runs[0].returncode is not None
+        assert not any(s == "running" for s in [sup.state])
+        assert sup.availability()[0] == "starting"
+        assert any("was not ready" in line for line in log.lines)
     finally:
-        taken.close()
         await sup.stop()
 
 
@@ -230,26 +270,15 @@ async def test_does_not_start_while_the_preflight_fails(log):
 
 async def test_a_second_supervisor_shares_the_running_service_then_takes_over(log, tmp_path):
     lock = str(tmp_path / "service.lock")
-    port_file = tmp_path / "port"
     code = "import time; time.sleep(60)"
-
-    def remember(port: int) -> None:
-        port_file.write_text(str(port))
-
-    def remembered() -> int | None:
-        return int(port_file.read_text()) if port_file.exists() else None
-
-    first = ServiceSupervisor([PY, "-c", code], log=log, lock_path=lock, on_port=remember, shared_port=remembered)
-    second = ServiceSupervisor(
-        [PY, "-c", code], log=log, lock_path=lock, on_port=remember, shared_port=remembered,
-        backoff=Backoff(initial=0.1),
-    )
+    first = ServiceSupervisor([PY, "-c", code], log=log, lock_path=lock)
+    second = ServiceSupervisor([PY, "-c", code], log=log, lock_path=lock, backoff=Backoff(initial=0.1))
     await first.start()
     try:
         await first.wait_for(lambda s: s.is_running, timeout=10)
         await second.start()
         await second.wait_for(lambda s: s.state == "shared", timeout=10)
-        assert second.reachable_port == first.port
+        assert second.serving
         assert second.runs == []
         await first.stop()
         await second.wait_for(lambda s: s.is_running, timeout=20)

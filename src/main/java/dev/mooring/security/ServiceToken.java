@@ -1,35 +1,43 @@
 package dev.mooring.security;
 
 import dev.mooring.config.ChatConfig;
+import dev.mooring.config.PrivateDataDir;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The service token: from configuration, or generated once and kept in {@code <data-dir>/token}, a file only its
- * owner can read. The token itself is never logged.
+ * The service token: {@code CHAT_TOKEN}, or the one this service generates once into {@code <data-dir>/token} (the
+ * only generator: the Jupyter extension reads that file). A token under {@value #MIN_LENGTH} characters stops the
+ * start-up. The token itself is never logged.
  */
 @Startup
 @ApplicationScoped
 public class ServiceToken {
 
+    static final int MIN_LENGTH = 16;
+    static final String FILE_NAME = "token";
     private static final Logger LOG = Logger.getLogger(ServiceToken.class);
 
     private final byte[] token;
 
-    public ServiceToken(ChatConfig config) {
-        String value = config.token().filter(t -> !t.isBlank()).orElseGet(() -> fromFile(Path.of(config.dataDir())));
+    public ServiceToken(ChatConfig config, PrivateDataDir dataDir) {
+        String value = config.token().isPresent()
+                ? checked(config.token().get(), "CHAT_TOKEN (chat.token)")
+                : fromFile(dataDir.path().resolve(FILE_NAME));
         this.token = value.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -38,27 +46,61 @@ public class ServiceToken {
         return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String fromFile(Path dataDir) {
-        Path file = dataDir.resolve("token");
+    private static String checked(String value, String source) {
+        if (value.strip().length() < MIN_LENGTH) {
+            throw new IllegalStateException("the service token from " + source + " is "
+                    + (value.isBlank() ? "empty" : "too short") + "; it needs at least " + MIN_LENGTH + " characters");
+        }
+        return value;
+    }
+
+    private static String fromFile(Path file) {
         try {
-            Files.createDirectories(dataDir);
             if (!Files.exists(file)) {
-                byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, generated + "\n");
-                } catch (FileAlreadyExistsException raced) {
-                    // Another process made it first; use theirs.
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.writeString(file, generated + "\n");
-                }
+                create(file);
             }
-            LOG.infof("service token: none configured (CHAT_TOKEN); using the one in %s", file.toAbsolutePath());
-            return Files.readString(file).strip();
+            LOG.infof("service token: none configured (CHAT_TOKEN); using the one in %s", file);
+            return checked(Files.readString(file).strip(), file + " (delete the file and the service makes a new one)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the service token file " + file, e);
+        }
+    }
+
+    /**
+     * Writes a new token so that the file appears whole or not at all: a temporary file in the same directory
+     * (owner-only from creation), forced to disk, then linked into place, which fails rather than replaces when
+     * another process made the file first (its token is then used).
+     */
+    private static void create(Path file) throws IOException {
+        Path temporary = Files.createTempFile(file.getParent(), ".token-", ".tmp", PrivateDataDir.ownerOnlyFile());
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap((generate() + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            try {
+                Files.createLink(file, temporary);
+            } catch (FileAlreadyExistsException raced) {
+                return;
+            }
+            forceDirectory(file.getParent());
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static String generate() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** Makes the new directory entry durable; a file system that cannot open a directory is left as it is. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException notSupported) {
+            LOG.debugf("cannot force the directory %s to disk: %s", dir, notSupported.getMessage());
         }
     }
 }

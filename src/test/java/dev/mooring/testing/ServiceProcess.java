@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServiceProcess {
 
-    public static final String TOKEN = "it-token";
+    public static final String TOKEN = "it-token-0123456789";
 
     private final Path dataDir;
     private final String modelUrl;

@@ -7,7 +7,7 @@ import io.restassured.specification.RequestSpecification;
 /** Shared bits of the service tests: the test token and an authorised REST request. */
 public final class ServiceTestSupport {
 
-    public static final String TOKEN = "test-token";
+    public static final String TOKEN = "test-token-0123456789";
 
     private ServiceTestSupport() {
     }
