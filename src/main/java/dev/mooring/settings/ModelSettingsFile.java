@@ -1,20 +1,14 @@
 package dev.mooring.settings;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.config.PrivateDataDir;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * The saved model settings in {@code <data-dir>/model-settings.json}: readable by its owner only (0600), replaced
@@ -25,7 +19,6 @@ final class ModelSettingsFile {
 
     static final String NAME = "model-settings.json";
     private static final Logger LOG = Logger.getLogger(ModelSettingsFile.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final ObjectMapper mapper;
@@ -55,45 +48,18 @@ final class ModelSettingsFile {
     }
 
     void write(SavedModelSettings settings) throws IOException {
-        byte[] bytes = mapper.writeValueAsBytes(settings);
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temporary = createPrivate(dir);
+        Files.createDirectories(file.getParent());
+        Path temporary = PrivateDataDir.writeTemporary(file, mapper.writeValueAsBytes(settings));
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
-        syncDirectory(dir);
+        PrivateDataDir.forceDirectory(file.getParent());
     }
 
     void delete() throws IOException {
         Files.deleteIfExists(file);
-        syncDirectory(file.getParent());
-    }
-
-    private static Path createPrivate(Path dir) throws IOException {
-        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-        try {
-            return Files.createTempFile(dir, ".model-settings-", ".tmp", ownerOnly);
-        } catch (UnsupportedOperationException notPosix) {
-            return Files.createTempFile(dir, ".model-settings-", ".tmp");
-        }
-    }
-
-    /** Makes the rename itself durable; file systems that cannot sync a directory are left as they are. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // not supported here (some platforms refuse to open a directory)
-        }
+        PrivateDataDir.forceDirectory(file.getParent());
     }
 }

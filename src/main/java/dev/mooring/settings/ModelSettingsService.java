@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.config.ChatConfig;
+import dev.mooring.config.PrivateDataDir;
 import dev.mooring.model.BuiltModel;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.CurrentModel;
@@ -22,7 +23,6 @@ import jakarta.enterprise.inject.Produces;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +54,10 @@ public class ModelSettingsService {
     private final CurrentModel current;
     private volatile SavedModelSettings saved;
 
-    ModelSettingsService(ChatConfig config, ObjectMapper mapper, Event<ModelSwitched> switched, Executor executor) {
+    ModelSettingsService(ChatConfig config, PrivateDataDir dataDir, ObjectMapper mapper, Event<ModelSwitched> switched,
+                         Executor executor) {
         this.config = config;
-        this.file = new ModelSettingsFile(Path.of(config.dataDir()), mapper);
+        this.file = new ModelSettingsFile(dataDir.path(), mapper);
         this.switched = switched;
         this.executor = executor;
         this.environment = ModelSetup.of(config.model());
