@@ -59,7 +59,8 @@ public class PrivateDataDir {
      * whole or not at all.
      */
     public static Path writeTemporary(Path file, byte[] bytes) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp", ownerOnlyFile());
+        Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp",
+                ownerOnlyFile());
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {

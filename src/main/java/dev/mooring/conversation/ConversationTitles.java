@@ -44,7 +44,7 @@ final class ConversationTitles {
         return oneLine(title != null ? title : firstLine(question).orElse("New conversation"), SUMMARY_LENGTH);
     }
 
-    /** A title a user gives, on one line; a typed bad_request when it is blank, too long or holds control characters. */
+    /** A title a user gives, on one line; bad_request when it is blank, too long or holds control characters. */
     static String validated(String title) {
         if (title == null || title.isBlank()) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "the title must not be blank");

@@ -14,7 +14,7 @@ public interface ChatModelGateway {
      */
     ModelStream stream(ModelRequest request, ModelStreamListener listener);
 
-    /** Whether {@link #title} asks the model for titles (not the demo model, nor with {@code chat.model.titles} off). */
+    /** Whether {@link #title} asks the model (not the demo model, nor with {@code chat.model.titles} off). */
     default boolean namesConversations() {
         return false;
     }

@@ -127,15 +127,16 @@ public final class ModelErrorClassifier {
         }
         if (connectTimedOut) {
             return new ModelError("The model server at " + baseUrl + " did not accept a connection within "
-                    + seconds(timeout) + ": check CHAT_MODEL_BASE_URL and that the server is running.", true);
+                    + seconds(timeout) + ": check the base URL (CHAT_MODEL_BASE_URL) and that the server is running.",
+                    true);
         }
         if (timedOut) {
             return new ModelError("The model did not answer within " + seconds(timeout) + ". It may be overloaded: "
                     + "try again, or raise CHAT_MODEL_TIMEOUT for slow models.", true);
         }
         if (unreachable) {
-            return new ModelError("The model server at " + baseUrl + " is unreachable: check CHAT_MODEL_BASE_URL "
-                    + "and that the server is running.", true);
+            return new ModelError("The model server at " + baseUrl + " is unreachable: check the base URL "
+                    + "(CHAT_MODEL_BASE_URL) and that the server is running.", true);
         }
         if (streamedError != null) {
             return new ModelError("The model server reported an error: " + shorten(streamedError) + ".", true);

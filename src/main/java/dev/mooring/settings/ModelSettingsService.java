@@ -88,8 +88,13 @@ public class ModelSettingsService {
                 providers);
     }
 
-    /** Every model the service can reach: the demo model, and each provider that has what it needs, asked at once. */
+    /**
+     * Every model the service can reach: the demo model, and each provider that has what it needs, asked at once. A
+     * provider nobody configured (Ollama at its default address) adds its models when it answers, and no problem
+     * when it does not.
+     */
     public ModelSettingsViews.Models models() {
+        SavedModelSettings known = saved;
         List<CompletableFuture<ModelListing>> listings = new ArrayList<>();
         for (String provider : ModelSetup.PROVIDERS) {
             ModelSetup setup = setupOf(provider);
@@ -102,7 +107,9 @@ public class ModelSettingsService {
         List<ModelSettingsViews.Problem> problems = new ArrayList<>();
         for (CompletableFuture<ModelListing> future : listings) {
             ModelListing listing = future.join();
-            if (!listing.ok()) {
+            boolean configured = known.profiles().containsKey(listing.provider())
+                    || listing.provider().equals(environment.provider());
+            if (!listing.ok() && configured) {
                 problems.add(new ModelSettingsViews.Problem(listing.provider(), listing.problem()));
             }
             for (String name : listing.models()) {
