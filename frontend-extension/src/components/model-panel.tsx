@@ -148,45 +148,21 @@ function ProviderForm({ settings }: { settings: ModelSettingsModel }): JSX.Eleme
         </label>
         {!demo && (
           <>
-            <label className="jp-Mooring-field">
-              <span>Base URL</span>
-              <input
-                className="jp-Mooring-textField"
-                data-testid="mooring-model-base-url"
-                type="url"
-                value={baseUrl}
-                spellCheck={false}
-                onChange={(e) => setBaseUrl(e.target.value)}
-              />
-            </label>
-            <label className="jp-Mooring-field">
-              <span>Model name</span>
-              <input
-                className="jp-Mooring-textField"
-                data-testid="mooring-model-name"
-                list={listId}
-                value={name}
-                spellCheck={false}
-                onChange={(e) => setName(e.target.value)}
-              />
-              <datalist id={listId}>
-                {offered.map((n) => (
-                  <option key={n} value={n} />
-                ))}
-              </datalist>
-            </label>
-            <label className="jp-Mooring-field">
-              <span>API key</span>
-              <input
-                className="jp-Mooring-textField"
-                data-testid="mooring-model-api-key"
-                type="password"
-                autoComplete="off"
-                value={apiKey}
-                placeholder={describeKey(setup)}
-                onChange={(e) => setApiKey(e.target.value)}
-              />
-            </label>
+            <TextField label="Base URL" testId="mooring-model-base-url" type="url" value={baseUrl} onChange={setBaseUrl} />
+            <TextField label="Model name" testId="mooring-model-name" value={name} onChange={setName} list={listId} />
+            <datalist id={listId}>
+              {offered.map((n) => (
+                <option key={n} value={n} />
+              ))}
+            </datalist>
+            <TextField
+              label="API key"
+              testId="mooring-model-api-key"
+              type="password"
+              value={apiKey}
+              onChange={setApiKey}
+              placeholder={describeKey(setup)}
+            />
           </>
         )}
         <div className="jp-Mooring-formBar">
@@ -213,5 +189,34 @@ function ProviderForm({ settings }: { settings: ModelSettingsModel }): JSX.Eleme
         </div>
       </form>
     </details>
+  );
+}
+
+/** A labelled one-line text box of the provider form. */
+function TextField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'url' | 'password';
+  list?: string;
+  placeholder?: string;
+}): JSX.Element {
+  const { label, testId, value, onChange, type = 'text', list, placeholder } = props;
+  return (
+    <label className="jp-Mooring-field">
+      <span>{label}</span>
+      <input
+        className="jp-Mooring-textField"
+        data-testid={testId}
+        type={type}
+        list={list}
+        value={value}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoComplete={type === 'password' ? 'off' : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
