@@ -10,7 +10,10 @@
 import net from 'node:net';
 
 export class FaultProxy {
-  /** @param {{targetPort: number, targetHost?: string, port?: number}} options */
+  /**
+   * @param {{targetPort: number | (() => number), targetHost?: string, port?: number}} options
+   * `targetPort` may be a function, read for each new connection (a target that moves on restart).
+   */
   constructor({ targetPort, targetHost = '127.0.0.1', port = 0 }) {
     this.targetPort = targetPort;
     this.targetHost = targetHost;
@@ -46,7 +49,8 @@ export class FaultProxy {
       client.on('data', () => {}); // read and forget
       return;
     }
-    const upstream = net.connect(this.targetPort, this.targetHost);
+    const port = typeof this.targetPort === 'function' ? this.targetPort() : this.targetPort;
+    const upstream = net.connect(port, this.targetHost);
     upstream.on('error', () => {});
     const pair = { client, upstream, frozen: false };
     this.pairs.add(pair);

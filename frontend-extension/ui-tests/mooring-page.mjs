@@ -1,6 +1,6 @@
 /**
- * Page object for the Mooring panel in JupyterLab, for Playwright (playwright-core
- * or @playwright/test). Holds every selector the browser tests use.
+ * Page object for the Mooring panel in JupyterLab, for Playwright (the end-to-end
+ * tests on Galata and screenshots.mjs). Holds every selector the browser tests use.
  */
 
 export const selectors = {
@@ -16,6 +16,9 @@ export const selectors = {
   question: '[data-testid="mooring-question"]',
   answer: '[data-testid="mooring-answer"]',
   answerStatus: '[data-testid="mooring-answer-status"]',
+  answerBody: '[data-testid="mooring-answer-body"]',
+  empty: '[data-testid="mooring-empty"]',
+  userMessage: (mode) => `.jp-Mooring-user[data-mode="${mode}"]`,
   stop: '[data-testid="mooring-stop"]',
   retryAnswer: '[data-testid="mooring-retry-answer"]',
   insertBelow: '[data-testid="mooring-insert-below"]',
@@ -33,7 +36,7 @@ export const selectors = {
 
 export class MooringPage {
   /**
-   * @param {import('playwright-core').Page} page
+   * @param {import('@playwright/test').Page} page
    * @param {{ baseUrl: string, token: string }} server e.g. http://127.0.0.1:8888/
    */
   constructor(page, server) {
@@ -162,10 +165,11 @@ export class MooringPage {
     return this.lastAnswer.getAttribute('data-status');
   }
 
-  /** Right-click the notebook cell `index` and choose `label` from the context menu. */
+  /** Right-click cell `index` of the notebook shown and choose `label` from the context menu. */
   async cellContextCommand(index, label) {
     await this.dismissNotifications();
-    const prompt = this.page.locator(selectors.cell).nth(index).locator(selectors.cellPrompt);
+    const notebook = this.page.locator(`${selectors.notebook}:visible`);
+    const prompt = notebook.locator(selectors.cell).nth(index).locator(selectors.cellPrompt);
     await prompt.click();
     await prompt.click({ button: 'right' });
     await this.page.getByRole('menuitem', { name: label }).click();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Starts JupyterLab with scripts/run-jupyterlab.sh, drives Debian's Chromium with
- * playwright-core, and saves screenshots of the Mooring panel's states to
+ * Playwright, and saves screenshots of the Mooring panel's states to
  * docs/images/: connected with an answer, disconnected (countdown), reconnecting,
  * an interrupted answer, failed with Retry now. The service is disturbed for real:
  * SIGKILL (crash and restart), SIGSTOP (a hung service), and a Jupyter restart
@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 
 import { MooringPage } from './mooring-page.mjs';
 

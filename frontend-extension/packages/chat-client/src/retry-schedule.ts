@@ -38,13 +38,15 @@ export class RetrySchedule {
     return this.#firstFailureAt === undefined ? 0 : now - this.#firstFailureAt;
   }
 
-  /** After a failure at `now`: the next try, or undefined when the budget is spent. `maxDelayMs` lowers the ceiling. */
+  /** After a failure at `now`: the next try (no later than the budget's end), or undefined when the budget is spent. `maxDelayMs` lowers the ceiling. */
   next(now: number, maxDelayMs = this.#settings.maxDelayMs): NextTry | undefined {
     this.#firstFailureAt ??= now;
     if (this.spentMs(now) >= this.#settings.retryBudgetMs) return undefined;
     const attempt = ++this.#attempt;
-    const { baseDelayMs, random } = this.#settings;
-    return { attempt, delayMs: backoffDelay(attempt, baseDelayMs, Math.min(maxDelayMs, this.#settings.maxDelayMs), random) };
+    const { baseDelayMs, random, retryBudgetMs } = this.#settings;
+    const delayMs = backoffDelay(attempt, baseDelayMs, Math.min(maxDelayMs, this.#settings.maxDelayMs), random);
+    // The last try is made when the budget ends, so its failure is known then and not a backoff later.
+    return { attempt, delayMs: Math.min(delayMs, retryBudgetMs - this.spentMs(now)) };
   }
 
   /** Forgets every try: the next failure starts a fresh budget and the shortest delay. */

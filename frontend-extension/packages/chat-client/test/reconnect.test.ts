@@ -87,6 +87,19 @@ describe('backoff', () => {
     expect(FakeSocket.instances).toHaveLength(attempts);
   });
 
+  it('the last attempt is made when the budget ends, so failed is never shown late', async () => {
+    const start = Date.now();
+    const c = make({ random: () => 0.999, retryBudgetMs: 12_000 });
+    await failAttempt();
+    while (c.status.state === 'disconnected') {
+      expect(c.status.retryAt! - start).toBeLessThanOrEqual(12_000);
+      await toRetry(c);
+      await failAttempt();
+    }
+    expect(c.status.state).toBe('failed');
+    expect(Date.now() - start).toBeLessThanOrEqual(12_000);
+  });
+
   it('the backoff and the budget reset after a connection stayed up for a while', async () => {
     const c = make({ random: () => 0.5 });
     await failAttempt();

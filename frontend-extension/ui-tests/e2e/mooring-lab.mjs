@@ -1,0 +1,150 @@
+// The Mooring panel in a Galata JupyterLab page: the page object's selectors and
+// waits, plus what only the end-to-end tests need (the panel's model, the frames
+// the page sent on the chat socket, a record of the states shown, screenshots).
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { MooringPage, selectors } from '../mooring-page.mjs';
+import { env } from './env.mjs';
+
+export const PLUGIN_ID = 'mooring-jupyterlab:plugin';
+const PANEL_ID = 'mooring-chat';
+
+export class MooringLab extends MooringPage {
+  /**
+   * @param {import('@jupyterlab/galata').IJupyterLabPageFixture} page before it loads JupyterLab
+   * @param {{ url: string }} server
+   */
+  constructor(page, server) {
+    super(page, { baseUrl: `${server.url}/`, token: '' });
+    /** Frames the page sent on its chat sockets, oldest first, as text. */
+    this.sentFrames = [];
+    /** How many chat sockets the page opened. */
+    this.chatSockets = 0;
+    page.on('websocket', (ws) => {
+      if (!ws.url().includes('/api/chat')) return;
+      this.chatSockets++;
+      ws.on('framesent', (frame) => this.sentFrames.push(String(frame.payload)));
+    });
+  }
+
+  /**
+   * Opens a notebook (Galata's helper) and waits until its document is ready: until then
+   * JupyterLab may still move the active cell back to the first one.
+   */
+  async openNotebook(path) {
+    await this.page.notebook.openByPath(path);
+    await this.page.waitForFunction(() => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel?.context?.isReady && panel.content.widgets.length > 0;
+    });
+  }
+
+  /**
+   * Shows the panel (Galata's sidebar helper) and keeps its IMooringChat, found through
+   * Galata's in-page helpers, as `window.__mooring`.
+   */
+  async show() {
+    await this.page.evaluate(async (id) => {
+      window.__mooring = await window.galata.getPlugin(id);
+    }, PLUGIN_ID);
+    await this.page.sidebar.openTab(PANEL_ID);
+    await this.status.waitFor({ timeout: 30000 });
+  }
+
+  /** The chat frames the page sent, parsed, oldest first. */
+  chatFrames() {
+    return this.sentFrames
+      .map((payload) => {
+        try {
+          return JSON.parse(payload);
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((frame) => frame?.type === 'chat');
+  }
+
+  /** Waits until the last answer holds at least `n` characters of model text. */
+  async waitForText(n, timeout = 30000) {
+    await this.page.waitForFunction(
+      (n) => {
+        const e = window.__mooring.model.entries.filter((x) => x.kind === 'answer').pop();
+        return e && e.text.length >= n;
+      },
+      n,
+      { timeout, polling: 50 }
+    );
+  }
+
+  /** The panel model's last answer entry {status, text, completionId, error}. */
+  async lastEntry() {
+    return this.page.evaluate(() => {
+      const e = window.__mooring.model.entries.filter((x) => x.kind === 'answer').pop();
+      return e && { status: e.status, text: e.text, completionId: e.completionId, error: e.error };
+    });
+  }
+
+  async conversationId() {
+    return this.page.evaluate(() => window.__mooring.model.activeConversationId);
+  }
+
+  /** Waits until the panel is connected, then starts a new conversation. */
+  async startConversation() {
+    await this.waitForConnection('connected', { timeout: 30000 });
+    await this.newConversation();
+  }
+
+  async newConversation() {
+    await this.page.locator(selectors.newConversation).click();
+    await this.page.locator(selectors.empty).waitFor();
+  }
+
+  /** Runs a JupyterLab command, e.g. `mooring:explain-cell`. */
+  async command(id, args = {}) {
+    await this.page.evaluate(([id, args]) => window.jupyterapp.commands.execute(id, args), [id, args]);
+  }
+
+  /** Makes cell `index` of the current notebook the active one. */
+  async selectCell(index) {
+    const active = await this.page.evaluate((index) => {
+      const notebook = window.jupyterapp.shell.currentWidget.content;
+      notebook.activeCellIndex = index;
+      return notebook.activeCellIndex;
+    }, index);
+    if (active !== index) throw new Error(`cell ${index} could not be made active (active: ${active})`);
+  }
+
+  /** Records the status line's state and the last answer's status on every DOM change from now on. */
+  async startRecording() {
+    await this.page.evaluate(
+      ([panel, status, answer]) => {
+        const seen = (window.__e2eSeen = []);
+        const note = () => {
+          const s = document.querySelector(status)?.getAttribute('data-state');
+          const a = [...document.querySelectorAll(answer)].at(-1)?.getAttribute('data-status');
+          const last = seen.at(-1);
+          if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
+        };
+        note();
+        window.__e2eObserver?.disconnect();
+        window.__e2eObserver = new MutationObserver(note);
+        window.__e2eObserver.observe(document.querySelector(panel), { subtree: true, attributes: true, childList: true });
+      },
+      [selectors.panel, selectors.status, selectors.answer]
+    );
+  }
+
+  /** What startRecording saw: [{t, s: connection state, a: last answer's status}]. */
+  async recorded() {
+    return this.page.evaluate(() => window.__e2eSeen ?? []);
+  }
+
+  /** Saves the page as docs/images/e2e-<name>.png (E2E_SCREENSHOTS). */
+  async screenshot(name) {
+    fs.mkdirSync(env.screenshots, { recursive: true });
+    const file = path.join(env.screenshots, `e2e-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
