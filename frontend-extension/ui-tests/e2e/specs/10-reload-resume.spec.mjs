@@ -1,0 +1,78 @@
+// 10. A reload or a new tab brings the running answer back. The panel remembers, per
+// notebook, the conversation it last showed (JupyterLab's state database); after a
+// reload mid-answer it opens that conversation again and the answer resumes in place:
+// the text stored so far at once, the rest live after it (a resume from the last seq
+// held, not from the start), each piece once and in order.
+import { expect, test } from '../fixtures.mjs';
+
+/** The resume frames the page sent for `completionId`. */
+const resumesOf = (mooring, completionId) =>
+  mooring.sentFrames
+    .map((payload) => JSON.parse(payload))
+    .filter((frame) => frame.type === 'resume' && frame.completionId === completionId);
+
+test('a reload mid-answer shows the conversation again and the answer resumes in place', async ({ page, mooring, jupyterLab }) => {
+  await mooring.startConversation();
+  await mooring.ask('Tell me how a resumable answer works.');
+  await mooring.waitForText(60, 30000);
+  const conversationId = await mooring.conversationId();
+  const before = await mooring.lastEntry();
+
+  await page.reload();
+  await mooring.show();
+  await expect.poll(() => mooring.conversationId(), { message: 'the conversation shown before the reload' }).toBe(conversationId);
+  await mooring.waitForAnswer(['streaming', 'done'], { timeout: 30000 });
+  const reopened = await mooring.lastEntry();
+  expect(reopened.completionId).toBe(before.completionId);
+  expect(reopened.text.startsWith(before.text), 'the text shown before the reload is there again, in place').toBe(true);
+  await mooring.screenshot('reloaded-mid-answer');
+
+  await mooring.waitForAnswer('done', { timeout: 60000 });
+  const entry = await mooring.lastEntry();
+  const stored = await jupyterLab.api(`completions/${entry.completionId}`);
+  expect(stored.status).toBe('completed');
+  expect(stored.text, 'every piece once and in order: the panel text equals the stored text').toBe(entry.text);
+  const resumes = resumesOf(mooring, entry.completionId);
+  expect(resumes.length, 'the page resumed the answer').toBeGreaterThan(0);
+  expect(resumes[0].afterSeq, 'resumed after the text it was shown at once, not from the start').toBeGreaterThan(0);
+  const questions = (await jupyterLab.api(`conversations/${conversationId}`)).messages.filter((m) => m.role === 'user');
+  expect(questions.length, 'the reload asked nothing again').toBe(1);
+});
+
+test.describe('in a new tab', () => {
+  // The tabs share the workspace the Jupyter server keeps (Galata's in-memory one is the first page's own).
+  test.use({ mockState: false });
+
+  test('a new tab of the workspace shows the conversation and its running answer', async ({ page, mooring, jupyterLab }) => {
+    await mooring.startConversation();
+    await mooring.ask('Tell me how two tabs follow one answer.');
+    await mooring.waitForText(40, 30000);
+    const conversationId = await mooring.conversationId();
+    const first = await mooring.lastEntry();
+    const notebook = await page.evaluate(() => window.__mooring.model.notebook);
+
+    const tab = await page.context().newPage();
+    try {
+      await tab.goto(`${jupyterLab.url}/lab/tree/${notebook}`);
+      await tab.waitForFunction(() => window.jupyterapp?.shell?.currentWidget?.context?.isReady, null, { timeout: 120000 });
+      await tab.locator('.jp-SideBar li[data-id="mooring-chat"]').click();
+      const shown = () =>
+        tab.evaluate(async () => {
+          const chat = await window.galata?.getPlugin?.('mooring-jupyterlab:plugin');
+          const entry = chat?.model.entries.filter((e) => e.kind === 'answer').pop();
+          return { conversationId: chat?.model.activeConversationId, completionId: entry?.completionId, status: entry?.status };
+        });
+      await expect.poll(async () => (await shown()).conversationId, { timeout: 60000 }).toBe(conversationId);
+      await expect.poll(async () => (await shown()).completionId).toBe(first.completionId);
+      await expect.poll(async () => (await shown()).status, { timeout: 90000 }).toBe('done');
+      const inTab = await tab.evaluate(async () => {
+        const chat = await window.galata.getPlugin('mooring-jupyterlab:plugin');
+        return chat.model.entries.filter((e) => e.kind === 'answer').pop().text;
+      });
+      const stored = await jupyterLab.api(`completions/${first.completionId}`);
+      expect(inTab, 'the new tab shows the stored answer, whole').toBe(stored.text);
+    } finally {
+      await tab.close();
+    }
+  });
+});
