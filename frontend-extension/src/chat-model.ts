@@ -90,8 +90,9 @@ export type ChatEntry = UserEntry | AnswerEntry;
 export type HistoryScope = 'notebook' | 'all';
 
 /**
- * Where the panel keeps, per notebook path ('' for none), the conversation it last showed, so that a reload or a
- * new tab shows it again (JupyterLab's state database in the panel).
+ * Where the panel keeps, per notebook path ('' for none), the conversation it last showed, so that a reload shows it
+ * again (JupyterLab's state database in the panel). `recall` answers '' when a new chat was shown last, undefined
+ * when nothing was kept (a workspace of its own: JupyterLab gives a second tab a fresh one).
  */
 export interface ConversationMemory {
   recall(notebook: string): Promise<string | undefined>;
@@ -260,8 +261,8 @@ export class ChatModel implements IDisposable {
   }
 
   /**
-   * The notebook in view changed (or the panel started): show the conversation last shown for it, or a new one,
-   * and list its history.
+   * The notebook in view changed (or the panel started): show the conversation last shown for it (when this
+   * workspace kept none, the notebook's most recent one, from the service), or a new one, and list its history.
    */
   async showNotebook(path: string | undefined): Promise<void> {
     const notebook = path ?? '';
@@ -270,14 +271,29 @@ export class ChatModel implements IDisposable {
     if (this._scope === 'notebook') {
       void this.refreshConversations();
     }
-    const remembered = await this._memory?.recall(notebook);
-    if (this._notebook !== notebook || remembered === this._activeId) {
+    const remembered = (await this._memory?.recall(notebook)) ?? (notebook ? await this._latestOf(notebook) : '');
+    if (this._notebook !== notebook || (remembered || undefined) === this._activeId) {
       return;
     }
     if (remembered) {
       await this.openConversation(remembered);
     } else if (this._activeId !== undefined) {
       this.newConversation();
+    }
+  }
+
+  /** The notebook's most recently active conversation, once connected; '' for none. */
+  private async _latestOf(notebook: string): Promise<string> {
+    const conn =
+      this._conn ??
+      (await new Promise<Connection | undefined>((resolve) => this._pending.push(() => resolve(this._conn))));
+    if (!conn) {
+      return '';
+    }
+    try {
+      return (await conn.api.list(notebook))[0]?.id ?? '';
+    } catch {
+      return '';
     }
   }
 

@@ -6,8 +6,7 @@ import type { ConversationMemory } from './chat-model';
 const KEY = 'mooring-jupyterlab:conversation:';
 
 /**
- * One state entry per notebook path ('' for none): the workspace keeps it, so a reload or a new tab of the same
- * workspace opens that conversation again.
+ * One state entry per notebook path ('' for none): the workspace keeps it, so a reload opens that conversation again.
  */
 export class StateDbMemory implements ConversationMemory {
   readonly #state: IStateDB;
@@ -26,8 +25,10 @@ export class StateDbMemory implements ConversationMemory {
     }
   }
 
+  /** Keeps the conversation shown, or '' for a new chat (which a reload shows again, empty). */
   remember(notebook: string, conversationId: string | undefined): void {
-    const saved = conversationId ? this.#state.save(KEY + notebook, conversationId) : this.#state.remove(KEY + notebook);
-    saved.catch((err: unknown) => console.warn('mooring: could not remember the conversation shown', err));
+    this.#state
+      .save(KEY + notebook, conversationId ?? '')
+      .catch((err: unknown) => console.warn('mooring: could not remember the conversation shown', err));
   }
 }

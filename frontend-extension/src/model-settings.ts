@@ -81,19 +81,15 @@ export class ModelSettingsModel {
     try {
       this.#settings = await call(api);
       this.#error = undefined;
-      this.#list = this.#list && { ...this.#list, models: this.#list.models.map((m) => ({ ...m, current: this.#inUse(m) })) };
-      return true;
     } catch (err) {
       this.#error = (err as Error).message;
-      return false;
-    } finally {
       this.#set('idle');
+      return false;
     }
-  }
-
-  #inUse(option: { provider: string; name: string }): boolean {
-    const model = this.#settings?.model;
-    return model?.provider === option.provider && model.name === option.name;
+    // A provider set up anew may offer other models: list them again.
+    this.#list = await api.models().catch(() => this.#list);
+    this.#set('idle');
+    return true;
   }
 
   #set(activity: ModelSettingsActivity): void {

@@ -200,7 +200,37 @@ describe('the conversation last shown for a notebook', () => {
     await flush();
     expect(model.activeConversationId).toBeUndefined();
     expect(model.conversationsError).toBeUndefined();
-    expect(memory.shown.has('a.ipynb')).toBe(false);
+    expect(memory.shown.get('a.ipynb'), 'a new chat is what it shows now').toBe('');
+  });
+
+  it("falls back to the notebook's most recent conversation where the workspace kept nothing (a new tab)", async () => {
+    const memory = new MapMemory();
+    const model = new ChatModel(memory);
+    const shown = model.showNotebook('a.ipynb');
+    const client = new FakeClient();
+    model.connect({
+      client,
+      api: fakeApi({
+        'GET conversations?notebook=a.ipynb': [{ id: 'c1', title: 'One', notebookPath: 'a.ipynb', createdAt: '', updatedAt: '' }],
+        'GET conversations/c1': RUNNING
+      })
+    });
+    await shown;
+    await flush();
+    expect(model.activeConversationId).toBe('c1');
+    expect(client.resumed.map((r) => r.id)).toEqual(['k1']);
+    expect(memory.shown.get('a.ipynb')).toBe('c1');
+  });
+
+  it('shows a new chat where a new chat was shown last, even if the notebook has conversations', async () => {
+    const memory = new MapMemory({ 'a.ipynb': '' });
+    const { model, calls } = setupWith(memory, {
+      'GET conversations?notebook=a.ipynb': [{ id: 'c1', title: 'One', createdAt: '', updatedAt: '' }]
+    });
+    await model.showNotebook('a.ipynb');
+    await flush();
+    expect(model.activeConversationId).toBeUndefined();
+    expect(calls).not.toContain('GET conversations/c1');
   });
 });
 

@@ -137,10 +137,6 @@ export class MapMemory implements ConversationMemory {
   }
 
   remember(notebook: string, conversationId: string | undefined): void {
-    if (conversationId) {
-      this.shown.set(notebook, conversationId);
-    } else {
-      this.shown.delete(notebook);
-    }
+    this.shown.set(notebook, conversationId ?? '');
   }
 }

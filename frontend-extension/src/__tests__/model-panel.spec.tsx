@@ -62,6 +62,25 @@ describe('model section', () => {
     expect(screen.getByTestId('mooring-model-problems').textContent).toContain('Ollama: The model server at http://localhost:11434 is unreachable.');
   });
 
+  it('lists the models again once a provider is saved', async () => {
+    let saved = false;
+    const withOllama = { ...LIST, models: [...LIST.models, { provider: 'ollama', name: 'llama3.2:latest', demo: false, current: false }] };
+    const model = new ModelSettingsModel(
+      () =>
+        new ModelApi(async (path, init) => {
+          saved ||= init?.method === 'PUT';
+          const body = path === 'model/models' ? (saved ? withOllama : LIST) : saved ? settings({ provider: 'ollama', name: 'llama3.2', demo: false }, 'settings') : settings();
+          return new Response(JSON.stringify(body), { status: 200 });
+        })
+    );
+    render(<ModelPanel settings={model} />);
+    await act(() => model.load());
+    await act(async () => {
+      await model.save({ provider: 'ollama' });
+    });
+    expect([...picker().querySelectorAll('option')].map((o) => o.textContent)).toContain('llama3.2:latest');
+  });
+
   it('uses a picked model from the next question on', async () => {
     const { bodies, calls } = await open({ 'PUT model': settings({ provider: 'openai', name: 'gpt-4o', demo: false }, 'settings') });
     const value = [...picker().querySelectorAll('option')].find((o) => o.textContent === 'gpt-4o')!.value;
@@ -69,7 +88,7 @@ describe('model section', () => {
       fireEvent.change(picker(), { target: { value } });
     });
     expect(calls).toContain('PUT model');
-    expect(bodies.at(-1)).toEqual({ provider: 'openai', name: 'gpt-4o' });
+    expect(bodies[calls.indexOf('PUT model')]).toEqual({ provider: 'openai', name: 'gpt-4o' });
     expect(picker().selectedOptions[0].textContent).toBe('gpt-4o');
   });
 
@@ -90,13 +109,13 @@ describe('model section', () => {
   });
 
   it('sends only what was changed: the key typed, not the base URL or model shown', async () => {
-    const { bodies } = await open({ 'PUT model': settings({ provider: 'openai', name: 'gpt-4o-mini', demo: false }, 'settings') });
+    const { bodies, calls } = await open({ 'PUT model': settings({ provider: 'openai', name: 'gpt-4o-mini', demo: false }, 'settings') });
     fireEvent.change(screen.getByTestId('mooring-model-provider'), { target: { value: 'openai' } });
     fireEvent.change(screen.getByTestId('mooring-model-api-key'), { target: { value: ' sk-new ' } });
     await act(async () => {
       fireEvent.submit(screen.getByTestId('mooring-model-form'));
     });
-    expect(bodies.at(-1)).toEqual({ provider: 'openai', apiKey: 'sk-new' });
+    expect(bodies[calls.indexOf('PUT model')]).toEqual({ provider: 'openai', apiKey: 'sk-new' });
   });
 
   it('says what a key field holds without showing it', () => {

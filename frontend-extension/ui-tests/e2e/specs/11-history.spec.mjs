@@ -68,7 +68,15 @@ test('history per notebook with the All notebooks switch, summarised titles, ren
         const t = r.querySelector(title);
         return { height: t.getBoundingClientRect().height, line: parseFloat(getComputedStyle(t).lineHeight) || 18 };
       });
-      const overflowing = [...node.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > node.getBoundingClientRect().right + 1);
+      const right = node.getBoundingClientRect().right + 1;
+      // What a box that scrolls or clips holds (a code block's long lines) may run past it, not past the panel.
+      const clipped = (e) => {
+        for (let a = e.parentElement; a && a !== node; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible') return a.getBoundingClientRect().right <= right;
+        }
+        return false;
+      };
+      const overflowing = [...node.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > right && !clipped(e));
       return { scroll: node.scrollWidth, client: node.clientWidth, lineHeights, overflowing: overflowing.map((e) => e.className).slice(0, 5) };
     },
     [selectors.panel, selectors.conversation, selectors.conversationTitle]
