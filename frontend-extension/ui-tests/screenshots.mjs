@@ -25,7 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Start scripts/run-jupyterlab.sh in its own process group and folders; resolves once Jupyter listens. */
 async function startLab(home, { skipBuild }) {
+  // The page drives JupyterLab's commands (the theme); no news prompt covers the panel.
+  mkdirSync(join(home, 'jupyter-config'), { recursive: true });
+  writeFileSync(
+    join(home, 'jupyter-config', 'jupyter_server_config.json'),
+    JSON.stringify({ LabApp: { expose_app_in_browser: true, news_url: null } })
+  );
   const env = {
     ...process.env,
     JUPYTER_TOKEN: token,
@@ -137,12 +143,13 @@ try {
   const panel = page.locator('[data-testid="mooring-sidebar"]');
   const click = (selector) => page.locator(selector).first().click();
 
-  /** The panel, in every width, as panel-<state>-<theme>-<width>.png. */
-  const shoot = async (state, theme) => {
+  /** The panel, in every width, as panel-<state>-<theme>-<width>.png; `before` runs before each picture. */
+  const shoot = async (state, theme, before = async () => {}) => {
     await mooring.dismissNotifications();
     await mooring.closeDialogs();
     for (const width of WIDTHS) {
       await mooring.setPanelWidth(width);
+      await before();
       await sleep(400); // let the panel lay itself out and the last frame paint
       const path = join(outDir, `panel-${state}-${theme}-${width}.png`);
       await panel.screenshot({ path });
@@ -188,8 +195,7 @@ try {
     await shoot('answer', theme);
 
     await openConversation(math);
-    await page.locator(selectors.copyCode).first().click();
-    await shoot('math-copy', theme);
+    await shoot('math-copy', theme, () => page.locator(selectors.copyCode).first().click());
 
     await click(selectors.toggleConversations);
     await click(selectors.historyNotebook);

@@ -1,7 +1,7 @@
 // 13. Readable in every theme: the contrast of the question, the answer and the
-// status line, computed from the colours Chromium renders (each background composited
-// over what lies behind it), is at least 4.5:1 (WCAG AA for text) in the light, dark and
-// high-contrast themes.
+// status line (and of a refusal in the Model section), computed from the colours
+// Chromium renders (each background composited over what lies behind it), is at least
+// 4.5:1 (WCAG AA for text) in the light, dark and high-contrast themes.
 import { selectors } from '../../mooring-page.mjs';
 import { expect, measured, test } from '../fixtures.mjs';
 
@@ -51,12 +51,18 @@ test('the question, the answer and the status line keep 4.5:1 in light, dark and
   await mooring.startConversation();
   await mooring.ask('How readable is this panel?');
   await mooring.waitForAnswer('done', { timeout: 60000 });
+  // A refusal in words: Anthropic without a key.
+  await page.locator(selectors.toggleModel).click();
+  await page.locator(selectors.modelProvider).selectOption('anthropic');
+  await page.locator(selectors.modelSave).click();
+  await expect(page.locator(selectors.modelError)).toContainText('API key');
   const targets = {
     question: selectors.question,
     answer: `${selectors.answerBody} p`,
     statusLabel: selectors.statusLabel,
     statusDetail: selectors.statusDetail,
-    answerStatus: selectors.answerStatus
+    answerStatus: selectors.answerStatus,
+    modelError: selectors.modelError
   };
   const all = {};
   for (const theme of THEMES) {
