@@ -23,10 +23,6 @@ import jakarta.enterprise.inject.Produces;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -38,13 +34,6 @@ import java.util.concurrent.Executor;
 public class ModelSettingsService {
 
     private static final Logger LOG = Logger.getLogger(ModelSettingsService.class);
-    /** How long a provider may take to list its models. */
-    static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_NAME = 200;
-    private static final int MAX_URL = 2000;
-    private static final int MAX_KEY = 1000;
-    private static final int KEY_END_SHOWN = 4;
-    private static final int KEY_END_SHOWN_FROM = 12;
 
     private final ChatConfig config;
     private final ModelSettingsFile file;
@@ -79,46 +68,15 @@ public class ModelSettingsService {
         current.close();
     }
 
-    public synchronized ModelSettingsViews.Settings view() {
-        List<ModelSettingsViews.Provider> providers = new ArrayList<>();
-        for (String provider : ModelSetup.PROVIDERS) {
-            providers.add(providerView(provider));
-        }
-        return new ModelSettingsViews.Settings(current.info(), saved.present() ? "settings" : "environment",
-                providers);
+    public ModelSettingsViews.Settings view() {
+        SavedModelSettings known = saved;
+        return new ModelSettingsViews.Settings(current.info(), known.present() ? "settings" : "environment",
+                setups().views());
     }
 
-    /**
-     * Every model the service can reach: the demo model, and each provider that has what it needs, asked at once. A
-     * provider nobody configured (Ollama at its default address) adds its models when it answers, and no problem
-     * when it does not.
-     */
+    /** Every model the service can reach, each provider asked at once with a short timeout. */
     public ModelSettingsViews.Models models() {
-        SavedModelSettings known = saved;
-        List<CompletableFuture<ModelListing>> listings = new ArrayList<>();
-        for (String provider : ModelSetup.PROVIDERS) {
-            ModelSetup setup = setupOf(provider);
-            if (setup.complete()) {
-                listings.add(CompletableFuture.supplyAsync(() -> ModelCatalogs.list(setup, LIST_TIMEOUT), executor));
-            }
-        }
-        ModelInfo inUse = current.info();
-        List<ModelSettingsViews.Option> options = new ArrayList<>();
-        List<ModelSettingsViews.Problem> problems = new ArrayList<>();
-        for (CompletableFuture<ModelListing> future : listings) {
-            ModelListing listing = future.join();
-            boolean configured = known.profiles().containsKey(listing.provider())
-                    || listing.provider().equals(environment.provider());
-            if (!listing.ok() && configured) {
-                problems.add(new ModelSettingsViews.Problem(listing.provider(), listing.problem()));
-            }
-            for (String name : listing.models()) {
-                boolean demo = ModelSetup.DEMO.equals(listing.provider());
-                options.add(new ModelSettingsViews.Option(listing.provider(), name, demo,
-                        inUse.provider().equals(listing.provider()) && inUse.name().equals(name)));
-            }
-        }
-        return new ModelSettingsViews.Models(options, problems);
+        return setups().models(current.info(), executor);
     }
 
     /**
@@ -128,26 +86,20 @@ public class ModelSettingsService {
      *                      the settings file cannot be written (the model in use stays)
      */
     public synchronized ModelSettingsViews.Settings save(ModelSettingsViews.Change change) {
-        if (change == null || change.provider() == null || !ModelSetup.PROVIDERS.contains(change.provider().strip())) {
-            throw bad("Choose a provider: " + String.join(", ", ModelSetup.PROVIDERS) + ".");
-        }
-        String provider = change.provider().strip();
-        SavedModelSettings.Profile before = saved.profile(provider);
-        SavedModelSettings.Profile profile = new SavedModelSettings.Profile(
-                part(change.name(), before.name(), MAX_NAME, "model name"),
-                part(change.baseUrl(), before.baseUrl(), MAX_URL, "base URL"),
-                key(change.apiKey(), before.apiKey()));
-        ModelSetup setup = profile.over(fallback(provider));
+        String provider = ProfileChange.provider(change);
+        SavedModelSettings.Profile profile = ProfileChange.applied(saved.profile(provider), change);
+        ModelSetups setups = setups();
+        ModelSetup setup = profile.over(setups.fallback(provider));
         if (!setup.demo()) {
-            ModelListing listing = ModelCatalogs.list(setup, LIST_TIMEOUT);
+            ModelListing listing = ModelCatalogs.list(setup, ModelSetups.LIST_TIMEOUT);
             if (!listing.ok()) {
-                throw bad(listing.problem());
+                throw ProfileChange.bad(listing.problem());
             }
-            boolean named = change.name() != null && !change.name().isBlank();
-            if (!named && !listing.models().isEmpty() && !listing.models().contains(setup.effectiveName())) {
+            if (!ProfileChange.names(change) && !listing.models().isEmpty()
+                    && !listing.models().contains(setup.effectiveName())) {
                 // no name chosen with this change, and the one it would use is not offered: take the first offered
                 profile = new SavedModelSettings.Profile(listing.models().get(0), profile.baseUrl(), profile.apiKey());
-                setup = profile.over(fallback(provider));
+                setup = profile.over(setups.fallback(provider));
             }
         }
         BuiltModel model = build(setup);
@@ -186,7 +138,7 @@ public class ModelSettingsService {
     private BuiltModel initialModel() {
         if (saved.present()) {
             try {
-                return create(setupOf(saved.provider()));
+                return create(setups().inUse());
             } catch (IllegalStateException e) {
                 LOG.warnf("The saved model settings in %s cannot be used (%s); using the environment's", file.path(),
                         e.getMessage());
@@ -203,67 +155,19 @@ public class ModelSettingsService {
         switched.fire(new ModelSwitched(info));
     }
 
-    private BuiltModel build(ModelSetup setup) {
-        try {
-            return create(setup);
-        } catch (IllegalStateException e) {
-            throw bad(e.getMessage());
-        }
-    }
-
     private BuiltModel create(ModelSetup setup) {
         return ModelFactory.create(setup, config.model(), config.demo(), PromptBuilder.of(config.prompt()));
     }
 
-    /** What a provider uses: the saved parts over the environment's (when it names this provider) or the defaults. */
-    private ModelSetup setupOf(String provider) {
-        return saved.profile(provider).over(fallback(provider));
+    private ModelSetups setups() {
+        return new ModelSetups(environment, saved);
     }
 
-    private ModelSetup fallback(String provider) {
-        return provider.equals(environment.provider()) ? environment : new ModelSetup(provider, null, null, null);
-    }
-
-    private ModelSettingsViews.Provider providerView(String provider) {
-        ModelSetup setup = setupOf(provider);
-        String key = setup.apiKey();
-        String from = key == null ? null : saved.profile(provider).apiKey() != null ? "settings" : "environment";
-        String end = key != null && key.length() >= KEY_END_SHOWN_FROM ? key.substring(key.length() - KEY_END_SHOWN)
-                : null;
-        return new ModelSettingsViews.Provider(provider, setup.effectiveName(), setup.effectiveBaseUrl(), setup.demo(),
-                key != null, end, from);
-    }
-
-    /** A part of a change: absent keeps {@code before}, empty clears it, else the value checked. */
-    private static String part(String given, String before, int max, String what) {
-        if (given == null) {
-            return before;
+    private BuiltModel build(ModelSetup setup) {
+        try {
+            return create(setup);
+        } catch (IllegalStateException e) {
+            throw ProfileChange.bad(e.getMessage());
         }
-        String value = given.strip();
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (value.length() > max || value.chars().anyMatch(Character::isISOControl)) {
-            throw bad("The " + what + " must be one line of at most " + max + " characters.");
-        }
-        return value;
-    }
-
-    private static String key(String given, String before) {
-        if (given == null) {
-            return before;
-        }
-        String value = given.strip();
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (value.length() > MAX_KEY || !value.chars().allMatch(c -> c > ' ' && c < 127)) {
-            throw bad("The API key must be visible ASCII characters without spaces, at most " + MAX_KEY + ".");
-        }
-        return value;
-    }
-
-    private static ApiException bad(String message) {
-        return new ApiException(ErrorCode.BAD_REQUEST, message);
     }
 }
