@@ -17,6 +17,8 @@ export class ModelSettingsModel {
   #activity: ModelSettingsActivity = 'idle';
   #error?: string;
   #version = 0;
+  /** Changes begun so far: a load that began before one does not overwrite what it did. */
+  #changes = 0;
 
   /** `api` gives the REST access of the current connection. */
   constructor(api: () => ModelApi | undefined) {
@@ -44,22 +46,30 @@ export class ModelSettingsModel {
     return this.#error;
   }
 
-  /** Reads the settings and the models the service can reach. */
+  /**
+   * Reads the settings and the models the service can reach (which may take a few seconds: each provider is
+   * asked). A change saved meanwhile wins: its settings and its words are kept.
+   */
   async load(): Promise<void> {
     const api = this.#api();
     if (!api) {
       return;
     }
+    this.#error = undefined;
     this.#set('loading');
+    const changes = this.#changes;
     try {
       const [settings, list] = await Promise.all([api.get(), api.models()]);
-      this.#settings = settings;
-      this.#list = list;
-      this.#error = undefined;
+      if (changes === this.#changes) {
+        this.#settings = settings;
+        this.#list = list;
+      }
     } catch (err) {
-      this.#error = `Could not read the model settings: ${(err as Error).message}`;
+      if (changes === this.#changes) {
+        this.#error = `Could not read the model settings: ${(err as Error).message}`;
+      }
     }
-    this.#set('idle');
+    this.#set(this.#activity === 'loading' ? 'idle' : this.#activity);
   }
 
   /** Has the service check the change with the provider and use it; true when it did. */
@@ -77,6 +87,7 @@ export class ModelSettingsModel {
     if (!api || this.#activity === 'saving') {
       return false;
     }
+    this.#changes++;
     this.#set('saving');
     try {
       this.#settings = await call(api);

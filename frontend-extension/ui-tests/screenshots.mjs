@@ -208,13 +208,15 @@ try {
     await page.locator(selectors.modelBaseUrl).fill(model.baseUrl);
     await page.locator(selectors.modelApiKey).fill('sk-not-the-right-key');
     await click(selectors.modelSave);
+    // The refusal of this theme's attempt (the section keeps the last one meanwhile).
+    await page.locator('[data-testid="mooring-model-saving"]').waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator(selectors.modelError).waitFor();
     await shoot('model', theme);
     await click(selectors.toggleModel);
 
     await click(selectors.newConversation);
     await mooring.ask('Explain list comprehensions with a short example.');
-    await mooring.waitForAnswer('streaming', { minLength: 60 });
+    await mooring.waitForAnswer('streaming', { minLength: 60, timeout: 120_000 });
     await context.setOffline(true);
     await mooring.waitForConnection('disconnected', { timeout: 10_000 });
     await shoot('offline', theme);
@@ -224,7 +226,7 @@ try {
 
     // A crash mid-answer; the new process is held while it starts.
     await mooring.ask('Why does an answer outlive a crash?');
-    await mooring.waitForAnswer('streaming', { minLength: 60, timeout: 30_000 });
+    await mooring.waitForAnswer('streaming', { minLength: 60, timeout: 120_000 });
     const before = (await lab('mooring/status')).body;
     process.kill(before.pid, 'SIGKILL');
     const next = await until('the new service process', async () => {
@@ -247,6 +249,11 @@ try {
   }
   await useTheme('light');
   log('done');
+} catch (err) {
+  const page = browser.contexts()[0]?.pages()[0];
+  await page?.screenshot({ path: join(tmpdir(), 'mooring-screenshots-failure.png') }).catch(() => {});
+  log('failed; the page as it was:', join(tmpdir(), 'mooring-screenshots-failure.png'));
+  throw err;
 } finally {
   if (stopped) process.kill(stopped, 'SIGCONT');
   await browser.close();

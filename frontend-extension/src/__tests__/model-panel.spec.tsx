@@ -118,6 +118,30 @@ describe('model section', () => {
     expect(bodies[calls.indexOf('PUT model')]).toEqual({ provider: 'openai', apiKey: 'sk-new' });
   });
 
+  it('keeps a refusal that came while the models were still being listed', async () => {
+    let listed!: () => void;
+    const slowList = new Promise<void>((resolve) => (listed = resolve));
+    const model = new ModelSettingsModel(
+      () =>
+        new ModelApi(async (path, init) => {
+          if (path === 'model/models') {
+            await slowList;
+            return new Response(JSON.stringify(LIST), { status: 200 });
+          }
+          if (init?.method === 'PUT') {
+            return new Response(JSON.stringify({ code: 'bad_request', message: 'The provider refused the API key (HTTP 401).' }), { status: 400 });
+          }
+          return new Response(JSON.stringify(settings()), { status: 200 });
+        })
+    );
+    const loading = model.load();
+    expect(await model.save({ provider: 'openai', apiKey: 'sk-wrong' })).toBe(false);
+    listed();
+    await loading;
+    expect(model.error).toBe('The provider refused the API key (HTTP 401).');
+    expect(model.activity).toBe('idle');
+  });
+
   it('says what a key field holds without showing it', () => {
     expect(describeKey(undefined)).toBe('not set');
     expect(describeKey({ provider: 'openai', name: 'x', demo: false, apiKeySet: true, apiKeyFrom: 'environment' })).toBe(
