@@ -148,7 +148,13 @@ try {
     await mooring.dismissNotifications();
     await mooring.closeDialogs();
     for (const width of WIDTHS) {
-      await mooring.setPanelWidth(width);
+      // A dialog JupyterLab opens meanwhile (offline: "Server Connection Error") can catch the drag: again.
+      for (let tries = 0; Math.abs((await panel.boundingBox()).width - width) > 12; tries++) {
+        if (tries === 3) throw new Error(`the panel did not become ${width} px wide`);
+        await mooring.closeDialogs();
+        await mooring.setPanelWidth(width);
+        await sleep(300);
+      }
       await before();
       await sleep(400); // let the panel lay itself out and the last frame paint
       const path = join(outDir, `panel-${state}-${theme}-${width}.png`);
