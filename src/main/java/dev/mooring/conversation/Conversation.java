@@ -1,5 +1,6 @@
 package dev.mooring.conversation;
 
+import dev.mooring.api.StoredText;
 import dev.mooring.model.NotebookContext;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -48,7 +49,8 @@ public class Conversation extends PanacheEntityBase {
     /** The path as sent, when it fits the column and the database can store every character of it. */
     static String notebookPath(NotebookContext context) {
         String path = context == null ? null : context.notebookPath();
-        if (path == null || path.isBlank() || path.length() > NOTEBOOK_PATH_LENGTH || path.indexOf('\0') >= 0) {
+        if (path == null || path.isBlank() || path.length() > NOTEBOOK_PATH_LENGTH
+                || !path.equals(StoredText.encode(path))) {
             return null;
         }
         return path;

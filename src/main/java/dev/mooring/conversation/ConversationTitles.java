@@ -53,6 +53,9 @@ final class ConversationTitles {
         if (line.chars().anyMatch(Character::isISOControl)) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "the title must not hold control characters");
         }
+        if (!readable(line).equals(line)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "the title must not hold half of a surrogate pair");
+        }
         if (line.length() > MAX_LENGTH) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "the title must be at most " + MAX_LENGTH
                     + " characters long (it has " + line.length() + ")");
@@ -60,13 +63,38 @@ final class ConversationTitles {
         return line;
     }
 
-    /** {@code text} as one line of at most {@code max} characters, control characters gone, cut with an ellipsis. */
+    /**
+     * {@code text} as one line of at most {@code max} characters: control characters gone, half of a surrogate pair
+     * as U+FFFD, cut with an ellipsis (never inside a pair).
+     */
     static String oneLine(String text, int max) {
-        String line = text.replaceAll("\\p{Cntrl}", " ").replaceAll("\\s+", " ").strip();
+        String line = readable(text).replaceAll("\\s+", " ").strip();
         if (line.isEmpty()) {
             line = "New conversation";
         }
-        return line.length() <= max ? line : line.substring(0, max - 1).stripTrailing() + "…";
+        if (line.length() <= max) {
+            return line;
+        }
+        int cut = Character.isHighSurrogate(line.charAt(max - 2)) ? max - 2 : max - 1;
+        return line.substring(0, cut).stripTrailing() + "…";
+    }
+
+    /** Control characters (a NUL among them) as spaces, half of a surrogate pair as U+FFFD. */
+    private static String readable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(text.charAt(++i));
+            } else if (Character.isISOControl(c)) {
+                out.append(' ');
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     /** What a cell is about: its first function or class ("mean()", "Model"), else its first line of text. */

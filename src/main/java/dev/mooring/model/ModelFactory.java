@@ -32,7 +32,8 @@ public final class ModelFactory {
     }
 
     /**
-     * The model for a setup; {@code limits} gives the timeout, the answer size and whether titles are asked for.
+     * The model for a setup; {@code limits} gives the timeout, the answer size, the call limits and whether
+     * titles are asked for.
      *
      * @throws IllegalStateException when the setup cannot work: an unknown provider, a base URL that is not an
      *                               http(s) URL, or a provider's public API without an API key
@@ -42,13 +43,15 @@ public final class ModelFactory {
         Duration timeout = limits.timeout();
         Duration titleTimeout = timeout.compareTo(TITLE_TIMEOUT) < 0 ? timeout : TITLE_TIMEOUT;
         String name = setup.effectiveName();
+        ModelCallLimits calls = new ModelCallLimits(limits.maxConcurrentCalls(), limits.queuedCalls());
         switch (setup.provider()) {
             case ModelSetup.DEMO -> {
                 return new BuiltModel(new LangChain4jModelGateway(
                         new DemoStreamingChatModel(demo.replyTokens(), demo.tokensPerSecond()),
                         new ModelInfo(ModelSetup.DEMO, DemoStreamingChatModel.MODEL_NAME, true),
                         DemoStreamingChatModel.PROMPT,
-                        new ModelErrorClassifier(null, DemoStreamingChatModel.MODEL_NAME, timeout), true, null), null);
+                        new ModelErrorClassifier(null, DemoStreamingChatModel.MODEL_NAME, timeout), true, null, calls),
+                        null);
             }
             case ModelSetup.OPENAI -> {
                 String baseUrl = baseUrl(setup);
@@ -80,7 +83,8 @@ public final class ModelFactory {
                     builder.maxTokens(limits.maxTokens());
                     titles.maxTokens(TITLE_TOKENS);
                 }
-                return built(builder.build(), limits.titles() ? titles.build() : null, setup, timeout, prompts, true);
+                return built(builder.build(), limits.titles() ? titles.build() : null, setup, timeout, prompts, true,
+                        calls);
             }
             case ModelSetup.ANTHROPIC -> {
                 String baseUrl = baseUrl(setup);
@@ -105,7 +109,7 @@ public final class ModelFactory {
                         .timeout(titleTimeout)
                         .maxRetries(0)
                         .build() : null;
-                return built(anthropic, titles, setup, timeout, prompts, true);
+                return built(anthropic, titles, setup, timeout, prompts, true, calls);
             }
             case ModelSetup.OLLAMA -> {
                 String baseUrl = baseUrl(setup);
@@ -125,7 +129,7 @@ public final class ModelFactory {
                         .maxRetries(0)
                         .build() : null;
                 // Ollama ends a stream with "done": true, but older servers leave out done_reason
-                return built(ollama, titles, setup, timeout, prompts, false);
+                return built(ollama, titles, setup, timeout, prompts, false, calls);
             }
             default -> throw new IllegalStateException("Unknown model provider '" + setup.provider()
                     + "' (CHAT_MODEL_PROVIDER): use openai (or any OpenAI-compatible server), anthropic, ollama or "
@@ -134,12 +138,13 @@ public final class ModelFactory {
     }
 
     private static BuiltModel built(StreamingChatModel model, ChatModel titles, ModelSetup setup, Duration timeout,
-                                    PromptBuilder prompts, boolean finishReasonRequired) {
+                                    PromptBuilder prompts, boolean finishReasonRequired, ModelCallLimits calls) {
         String name = setup.effectiveName();
         String baseUrl = setup.effectiveBaseUrl();
         ModelErrorClassifier errors = new ModelErrorClassifier(baseUrl, name, timeout);
         LangChain4jModelGateway gateway = new LangChain4jModelGateway(model,
-                new ModelInfo(setup.provider(), name, false), prompts, errors, finishReasonRequired, timeout);
+                new ModelInfo(setup.provider(), name, false), prompts, errors, finishReasonRequired, timeout,
+                calls);
         return new BuiltModel(gateway, titles == null ? null : new Titler(titles, errors));
     }
 

@@ -14,9 +14,9 @@ public sealed interface ServerFrame {
     @JsonProperty("type")
     String type();
 
-    /** Sent at once when a connection opens. */
+    /** Sent at once when a connection opens; {@code maxFrameBytes} is the largest client frame served. */
     record Welcome(int protocol, String connectionId, long heartbeatIntervalMs, long heartbeatTimeoutMs,
-                   Model model) implements ServerFrame {
+                   Model model, int maxFrameBytes) implements ServerFrame {
         public String type() {
             return "welcome";
         }

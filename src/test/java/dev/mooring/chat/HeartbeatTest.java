@@ -43,6 +43,7 @@ class HeartbeatTest {
             assertEquals(false, welcome.path("model").path("demo").asBoolean());
             assertEquals(200, welcome.path("heartbeatIntervalMs").asLong());
             assertEquals(900, welcome.path("heartbeatTimeoutMs").asLong());
+            assertEquals(262144, welcome.path("maxFrameBytes").asInt(), "the client checks a question's size against it");
             long first = client.await("ping").path("t").asLong();
             long second = client.await("ping").path("t").asLong();
             assertEquals(true, second > first);

@@ -72,10 +72,20 @@ class ConversationTitlesTest {
     }
 
     @Test
+    void summariesNeverHoldHalfOfASurrogatePair() {
+        assertEquals("lone \uFFFD here", ConversationTitles.summary("lone \uD83D here", "chat", null));
+        String emojiAtTheCut = "x".repeat(ConversationTitles.SUMMARY_LENGTH - 2) + "\uD83D\uDE00 and more";
+        String title = ConversationTitles.summary(emojiAtTheCut, "chat", null);
+
+        assertEquals("x".repeat(ConversationTitles.SUMMARY_LENGTH - 2) + "…", title);
+    }
+
+    @Test
     void aGivenTitleIsOneLineOfAtMost200Characters() {
         assertEquals("Sales by region, 2024", ConversationTitles.validated("  Sales by\tregion,\n 2024 "));
         assertEquals("x".repeat(200), ConversationTitles.validated("x".repeat(200)));
-        for (String bad : new String[] {null, "", "   ", "x".repeat(201), "nul\u0000byte", "bell\u0007"}) {
+        for (String bad : new String[] {null, "", "   ", "x".repeat(201), "nul\u0000byte", "bell\u0007",
+                "half \uD83D pair"}) {
             ApiException refused = assertThrows(ApiException.class, () -> ConversationTitles.validated(bad));
             assertEquals(ErrorCode.BAD_REQUEST, refused.code(), String.valueOf(bad));
         }

@@ -12,11 +12,12 @@ final class TestConfigs {
     }
 
     record Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
-            Duration timeout, int maxTokens, boolean titles) implements ChatConfig.Model {
+            Duration timeout, int maxTokens, boolean titles, int maxConcurrentCalls, int queuedCalls)
+            implements ChatConfig.Model {
 
         Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
               Duration timeout, int maxTokens) {
-            this(provider, name, baseUrl, apiKey, timeout, maxTokens, false);
+            this(provider, name, baseUrl, apiKey, timeout, maxTokens, false, 4, 16);
         }
     }
 

@@ -27,7 +27,7 @@ class TitlerTest {
     private CurrentModel model(boolean titles) {
         TestConfigs.Model config = new TestConfigs.Model(java.util.Optional.of("openai"),
                 java.util.Optional.of("fake-gpt"), java.util.Optional.of(server.baseUrl()), java.util.Optional.empty(),
-                Duration.ofSeconds(5), 256, titles);
+                Duration.ofSeconds(5), 256, titles, 4, 16);
         return new CurrentModel(ModelFactory.create(ModelSetup.of(config), config, TestConfigs.demo(0, 1),
                 TestConfigs.prompts()));
     }
