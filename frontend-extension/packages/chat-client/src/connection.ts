@@ -158,7 +158,7 @@ export class Connection {
       socket.onclose = (event) => {
         if (generation !== this.#generation) return;
         this.#socket = undefined;
-        this.#lost(`closed (${event.code})`, this.#status.state === 'connected');
+        this.#lost(closedReason(event), this.#status.state === 'connected');
       };
     } catch (error) {
       this.#lost(String(error), false);
@@ -318,4 +318,9 @@ export class Connection {
     this.#publish({ state: 'connected' });
     this.#listener.welcomed(welcome, now);
   }
+}
+
+/** What a close says in the status: its code, and the server's reason when it gave one ("closed (1009: …)"). */
+function closedReason(event: { code: number; reason?: string }): string {
+  return event.reason ? `closed (${event.code}: ${event.reason})` : `closed (${event.code})`;
 }

@@ -101,6 +101,14 @@ describe('connection', () => {
     expect(server.upgrades).toBe(2);
   });
 
+  it("shows the server's reason for a close, such as a frame over the size limit", async () => {
+    const c = connect();
+    await untilState(c, 'connected');
+    server.dropAll(1009, 'frame too large: 300000 bytes, the limit is 262144');
+    await untilState(c, 'disconnected');
+    expect(c.status.reason).toBe('closed (1009: frame too large: 300000 bytes, the limit is 262144)');
+  });
+
   it('reconnects with backoff after close codes 1001, 1008 and 4408 and after an abnormal close', async () => {
     const c = connect();
     await untilState(c, 'connected');

@@ -145,8 +145,11 @@ public interface ChatConfig {
         @WithDefault("true")
         boolean titles();
 
-        /** Threads that start model calls; a call may hold one for its whole answer. */
-        @WithDefault("16")
+        /**
+         * Threads that start model calls; a call may hold one for its whole answer, so it defaults to
+         * {@code chat.completions.max-running}: an admitted answer never waits for a thread.
+         */
+        @WithDefault("64")
         int maxConcurrentCalls();
 
         /** Model calls that may wait for a thread; one more ends at once with a retryable {@code unavailable}. */
