@@ -6,7 +6,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { ConversationsApi } from './rest-api';
+import { ApiError, type ConversationsApi } from './rest-api';
 
 import { isFinal } from '@mooring/chat-client';
 import type {
@@ -86,6 +86,19 @@ export interface AnswerEntry {
 
 export type ChatEntry = UserEntry | AnswerEntry;
 
+/** Which conversations the history lists: those of the notebook in view, or all. */
+export type HistoryScope = 'notebook' | 'all';
+
+/**
+ * Where the panel keeps, per notebook path ('' for none), the conversation it last showed, so that a reload shows it
+ * again (JupyterLab's state database in the panel). `recall` answers '' when a new chat was shown last, undefined
+ * when nothing was kept (a workspace of its own: JupyterLab gives a second tab a fresh one).
+ */
+export interface ConversationMemory {
+  recall(notebook: string): Promise<string | undefined>;
+  remember(notebook: string, conversationId: string | undefined): void;
+}
+
 /** Maps a stored completion status to what the panel shows. */
 export function storedStatus(status: string | undefined): CompletionStatus | 'running' {
   switch (status) {
@@ -107,7 +120,11 @@ const localId = (prefix: string): string => `${prefix}-${++counter}`;
 
 /** The panel's state; `changed` fires after every change. */
 export class ChatModel implements IDisposable {
+  constructor(private readonly _memory?: ConversationMemory) {}
+
   private _changed = new Signal<this, void>(this);
+  private _notebook = '';
+  private _scope: HistoryScope = 'notebook';
   private _status: ConnectionStatus = { state: 'connecting' };
   private _modelInfo?: ModelInfo;
   private _conversations: ConversationSummary[] = [];
@@ -150,6 +167,13 @@ export class ChatModel implements IDisposable {
   get loading(): boolean {
     return this._loading;
   }
+  /** The path of the notebook in view ('' for none): new conversations belong to it. */
+  get notebook(): string {
+    return this._notebook;
+  }
+  get historyScope(): HistoryScope {
+    return this._scope;
+  }
   get connected(): boolean {
     return this._conn !== undefined;
   }
@@ -162,7 +186,8 @@ export class ChatModel implements IDisposable {
     this.disconnect();
     this._conn = conn;
     conn.client.addEventListener('status', this._onStatus);
-    conn.client.addEventListener('welcome', this._onWelcome);
+    conn.client.addEventListener('welcome', this._onModel);
+    conn.client.addEventListener('model', this._onModel);
     this._status = conn.client.status ?? { state: 'connecting' };
     this._modelInfo = conn.client.model;
     this._wasConnected = false;
@@ -182,7 +207,8 @@ export class ChatModel implements IDisposable {
       return;
     }
     conn.client.removeEventListener('status', this._onStatus);
-    conn.client.removeEventListener('welcome', this._onWelcome);
+    conn.client.removeEventListener('welcome', this._onModel);
+    conn.client.removeEventListener('model', this._onModel);
     this._conn = undefined;
     this._live.clear();
     conn.client.close();
@@ -230,18 +256,67 @@ export class ChatModel implements IDisposable {
   newConversation(): void {
     this._activeId = undefined;
     this._entries = [];
+    this._memory?.remember(this._notebook, undefined);
     this._emit();
   }
 
-  /** Load the conversation list. */
+  /**
+   * The notebook in view changed (or the panel started): show the conversation last shown for it (when this
+   * workspace kept none, the notebook's most recent one, from the service), or a new one, and list its history.
+   */
+  async showNotebook(path: string | undefined): Promise<void> {
+    const notebook = path ?? '';
+    this._notebook = notebook;
+    this._emit();
+    if (this._scope === 'notebook') {
+      void this.refreshConversations();
+    }
+    const remembered = (await this._memory?.recall(notebook)) ?? (notebook ? await this._latestOf(notebook) : '');
+    if (this._notebook !== notebook || (remembered || undefined) === this._activeId) {
+      return;
+    }
+    if (remembered) {
+      await this.openConversation(remembered);
+    } else if (this._activeId !== undefined) {
+      this.newConversation();
+    }
+  }
+
+  /** The notebook's most recently active conversation, once connected; '' for none. */
+  private async _latestOf(notebook: string): Promise<string> {
+    const conn =
+      this._conn ??
+      (await new Promise<Connection | undefined>((resolve) => this._pending.push(() => resolve(this._conn))));
+    if (!conn) {
+      return '';
+    }
+    try {
+      return (await conn.api.list(notebook))[0]?.id ?? '';
+    } catch {
+      return '';
+    }
+  }
+
+  /** List the notebook's conversations, or all of them. */
+  setHistoryScope(scope: HistoryScope): void {
+    if (scope !== this._scope) {
+      this._scope = scope;
+      this._emit();
+      void this.refreshConversations();
+    }
+  }
+
+  /** Load the conversation list (the notebook's, or all). */
   async refreshConversations(): Promise<void> {
     const conn = this._conn;
     if (!conn) {
       return;
     }
+    const notebook = this._scope === 'notebook' && this._notebook ? this._notebook : undefined;
     try {
-      const list = await conn.api.list();
-      if (conn !== this._conn) {
+      const list = await conn.api.list(notebook);
+      const current = this._scope === 'notebook' && this._notebook ? this._notebook : undefined;
+      if (conn !== this._conn || current !== notebook) {
         return;
       }
       this._conversations = list;
@@ -255,10 +330,43 @@ export class ChatModel implements IDisposable {
   /** Open a stored conversation; answers still running are followed live. */
   async openConversation(id: string): Promise<void> {
     const conn = this._conn;
+    this._activeId = id;
+    this._memory?.remember(this._notebook, id);
+    this._entries = [];
     if (!conn) {
+      // Opened once connected (a reload shows the last conversation before the service answers).
+      this._pending.push(() => void this._load(id));
+      this._loading = true;
+      this._emit();
       return;
     }
-    this._activeId = id;
+    await this._load(id);
+  }
+
+  /** Give a conversation the user's title; false (and the reason in `conversationsError`) when refused. */
+  async renameConversation(id: string, title: string): Promise<boolean> {
+    const conn = this._conn;
+    if (!conn) {
+      return false;
+    }
+    try {
+      const renamed = await conn.api.rename(id, title);
+      this._conversations = this._conversations.map((c) => (c.id === id ? { ...c, title: renamed.title } : c));
+      this._conversationsError = undefined;
+      this._emit();
+      return true;
+    } catch (err) {
+      this._conversationsError = `Could not rename the conversation: ${(err as Error).message}`;
+      this._emit();
+      return false;
+    }
+  }
+
+  private async _load(id: string): Promise<void> {
+    const conn = this._conn;
+    if (!conn || this._activeId !== id) {
+      return;
+    }
     this._loading = true;
     this._entries = [];
     this._emit();
@@ -269,7 +377,12 @@ export class ChatModel implements IDisposable {
       }
       this._entries = this._fromStored(id, conversation.messages);
     } catch (err) {
-      this._conversationsError = `Could not open the conversation: ${(err as Error).message}`;
+      if (err instanceof ApiError && err.status === 404 && this._activeId === id) {
+        // Deleted meanwhile (in another tab, say): start afresh rather than show an error.
+        this.newConversation();
+      } else {
+        this._conversationsError = `Could not open the conversation: ${(err as Error).message}`;
+      }
     } finally {
       this._loading = false;
       this._emit();
@@ -318,6 +431,7 @@ export class ChatModel implements IDisposable {
       return;
     }
     const conversationKey = this._activeId;
+    const notebook = this._notebook;
     let completion: CompletionLike;
     try {
       completion = conn.client.send(question.text, {
@@ -329,19 +443,25 @@ export class ChatModel implements IDisposable {
       this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message, retryable: false } });
       return;
     }
-    this._follow(entryId, completion, conversationKey === undefined);
+    this._follow(entryId, completion, conversationKey === undefined ? notebook : undefined);
   }
 
-  /** Mirror a completion into the entry `entryId`. */
-  private _follow(entryId: string, completion: CompletionLike, startsConversation: boolean): void {
+  /**
+   * Mirror a completion into the entry `entryId`. With `startsIn`, its question starts a conversation in that
+   * notebook: once the service names it, it is remembered there (and shown, if its entry still is).
+   */
+  private _follow(entryId: string, completion: CompletionLike, startsIn?: string): void {
     this._liveByEntry.set(entryId, completion);
     const sync = (): void => {
       if (completion.completionId) {
         this._live.set(completion.completionId, completion);
       }
-      if (startsConversation && completion.conversationId && this._activeId === undefined && this._entry(entryId)) {
-        this._activeId = completion.conversationId;
-        startsConversation = false;
+      if (startsIn !== undefined && completion.conversationId) {
+        this._memory?.remember(startsIn, completion.conversationId);
+        if (this._activeId === undefined && this._entry(entryId)) {
+          this._activeId = completion.conversationId;
+        }
+        startsIn = undefined;
         void this.refreshConversations();
       }
       this._patch(entryId, {
@@ -401,12 +521,13 @@ export class ChatModel implements IDisposable {
       };
       entries.push(entry);
       if (status === 'running' && m.completion) {
+        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order.
         const live =
           this._live.get(m.completion.id) ??
-          this._conn?.client.resume(m.completion.id, { conversationId });
+          this._conn?.client.resume(m.completion.id, { conversationId, afterSeq: m.completion.lastSeq, text: m.text });
         if (live) {
           // Follow after the entries are in place.
-          queueMicrotask(() => this._follow(entry.id, live, false));
+          queueMicrotask(() => this._follow(entry.id, live));
         }
       }
     }
@@ -429,8 +550,9 @@ export class ChatModel implements IDisposable {
     this._emit();
   };
 
-  private _onWelcome = (event: Event): void => {
-    const model = (event as CustomEvent<{ model?: ModelInfo }>).detail?.model;
+  /** A welcome, or a `model` frame: the client's model is the one that answers now. */
+  private _onModel = (): void => {
+    const model = this._conn?.client.model;
     if (model) {
       this._modelInfo = model;
       this._emit();

@@ -8,7 +8,9 @@ import type { CodeActions } from './code-actions';
 import { Composer } from './composer';
 import { ConversationList } from './conversation-list';
 import { DemoBanner } from './demo-banner';
-import { HistoryIcon, NewChatIcon } from './icons';
+import { HistoryIcon, ModelIcon, NewChatIcon } from './icons';
+import { ModelPanel } from './model-panel';
+import type { ModelSettingsModel } from '../model-settings';
 import { settlePartialMarkdown } from './partial-markdown';
 import { StatusLine } from './status-line';
 
@@ -23,6 +25,8 @@ export interface ChatViewProps {
   confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
   /** Each new value moves the focus to the question box (the panel was opened by its command). */
   focusRequest?: number;
+  /** The Model section's state; without it the panel has no Model section. */
+  modelSettings?: ModelSettingsModel;
 }
 
 /** Re-renders on every `model.changed`. */
@@ -81,11 +85,18 @@ function UserMessage({ entry }: { entry: UserEntry }): JSX.Element {
 
 /** The whole panel: status line, demo banner, conversations, messages, question box. */
 export function ChatView(props: ChatViewProps): JSX.Element {
-  const { model, renderText, onAsk, confirmDelete, contextHint, focusRequest } = props;
+  const { model, renderText, onAsk, confirmDelete, contextHint, focusRequest, modelSettings } = props;
   useModel(model);
   // When the history was opened (its ages count from then); undefined while it is closed.
   const [listOpenedAt, setListOpenedAt] = React.useState<number>();
   const showList = listOpenedAt !== undefined;
+  const [showModel, setShowModel] = React.useState(false);
+  const toggleModel = (open: boolean): void => {
+    setShowModel(open);
+    if (open) {
+      void modelSettings?.load();
+    }
+  };
   const messages = React.useRef<HTMLDivElement>(null);
   const entries = model.entries;
   useStickToBottom(messages);
@@ -130,6 +141,20 @@ export function ChatView(props: ChatViewProps): JSX.Element {
           <HistoryIcon />
           <span className="jp-Mooring-iconLabel">History</span>
         </button>
+        {modelSettings && (
+          <button
+            type="button"
+            className="jp-Mooring-iconButton"
+            data-testid="mooring-toggle-model"
+            aria-expanded={showModel}
+            aria-label="Model"
+            title={showModel ? 'Hide the model settings' : 'Model'}
+            onClick={() => toggleModel(!showModel)}
+          >
+            <ModelIcon />
+            <span className="jp-Mooring-iconLabel">Model</span>
+          </button>
+        )}
         <button
           type="button"
           className="jp-Mooring-iconButton"
@@ -143,17 +168,22 @@ export function ChatView(props: ChatViewProps): JSX.Element {
         </button>
       </div>
       <StatusLine status={model.status} model={model.modelInfo} onRetry={() => model.reconnect()} />
-      <DemoBanner model={model.modelInfo} />
+      <DemoBanner model={model.modelInfo} onChooseModel={modelSettings && !showModel ? () => toggleModel(true) : undefined} />
+      {showModel && modelSettings && <ModelPanel settings={modelSettings} />}
       {showList && (
         <ConversationList
           conversations={model.conversations}
           activeId={model.activeConversationId}
           error={model.conversationsError}
           now={listOpenedAt}
+          scope={model.historyScope}
+          notebook={model.notebook}
+          onScope={(scope) => model.setHistoryScope(scope)}
           onOpen={(id) => {
             setListOpenedAt(undefined);
             void model.openConversation(id);
           }}
+          onRename={(id, title) => model.renameConversation(id, title)}
           onDelete={(c) => void remove(c)}
         />
       )}

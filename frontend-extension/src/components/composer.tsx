@@ -27,9 +27,10 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
       input.current?.focus();
     }
   }, [focusRequest]);
-  const send = (): void => {
-    if (text.trim()) {
-      onSend(text);
+  // What the box holds now: a key pressed right after the text arrived can come before React has re-rendered.
+  const send = (value: string = input.current?.value ?? text): void => {
+    if (value.trim()) {
+      onSend(value);
       setText('');
     }
   };
@@ -54,7 +55,7 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !isComposing(e)) {
             e.preventDefault();
-            send();
+            send(e.currentTarget.value);
           }
         }}
       />

@@ -21,10 +21,16 @@ export class MooringLab extends MooringPage {
     this.sentFrames = [];
     /** How many chat sockets the page opened. */
     this.chatSockets = 0;
+    /** The last `welcome` the page received: the service's heartbeat values and model. */
+    this.welcome = undefined;
     page.on('websocket', (ws) => {
       if (!ws.url().includes('/api/chat')) return;
       this.chatSockets++;
       ws.on('framesent', (frame) => this.sentFrames.push(String(frame.payload)));
+      ws.on('framereceived', (frame) => {
+        const payload = String(frame.payload);
+        if (payload.includes('"welcome"')) this.welcome = JSON.parse(payload);
+      });
     });
   }
 
@@ -115,16 +121,24 @@ export class MooringLab extends MooringPage {
     if (active !== index) throw new Error(`cell ${index} could not be made active (active: ${active})`);
   }
 
-  /** Records the status line's state and the last answer's status on every DOM change from now on. */
+  /**
+   * Records the status line (its state, the service state the proxy gave, its label) and the last answer's
+   * status on every DOM change from now on.
+   */
   async startRecording() {
     await this.page.evaluate(
       ([panel, status, answer]) => {
         const seen = (window.__e2eSeen = []);
         const note = () => {
-          const s = document.querySelector(status)?.getAttribute('data-state');
+          const line = document.querySelector(status);
+          const s = line?.getAttribute('data-state');
+          const v = line?.getAttribute('data-service') || undefined;
+          const label = line?.querySelector('[data-testid="mooring-status-label"]')?.textContent;
           const a = [...document.querySelectorAll(answer)].at(-1)?.getAttribute('data-status');
           const last = seen.at(-1);
-          if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
+          if (!last || last.s !== s || last.a !== a || last.v !== v || last.label !== label) {
+            seen.push({ t: Date.now(), s, v, label, a });
+          }
         };
         note();
         window.__e2eObserver?.disconnect();
@@ -135,7 +149,7 @@ export class MooringLab extends MooringPage {
     );
   }
 
-  /** What startRecording saw: [{t, s: connection state, a: last answer's status}]. */
+  /** What startRecording saw: [{t, s: connection state, v: service state, label, a: last answer's status}]. */
   async recorded() {
     return this.page.evaluate(() => window.__e2eSeen ?? []);
   }

@@ -6,6 +6,7 @@ import {
   parseServerFrame,
   PROTOCOL_VERSION,
   type ClientFrame,
+  type ModelInfo,
   type ServerFrame,
   type ServiceState,
   type WelcomeFrame,
@@ -22,7 +23,9 @@ export interface ConnectionListener {
   frame(frame: ServerFrame): void;
   /** A connection was welcomed; the status is `connected` already. */
   welcomed(welcome: WelcomeFrame, now: number): void;
-  /** A frame that is not the connection's own (welcome, ping, pong): about answers. */
+  /** The service now answers with another model (a `model` frame); `welcome.model` already says so. */
+  modelChanged(model: ModelInfo): void;
+  /** A frame that is not the connection's own (welcome, model, ping, pong): about answers. */
   message(frame: ServerFrame, now: number): void;
   /** The socket is gone: nothing can be sent until the next welcome. */
   dropped(): void;
@@ -294,6 +297,9 @@ export class Connection {
         return this.send({ type: 'pong', t: frame.t });
       case 'pong':
         return;
+      case 'model':
+        if (this.#welcome) this.#welcome = { ...this.#welcome, model: frame.model };
+        return this.#listener.modelChanged(frame.model);
       default:
         this.#listener.message(frame, now);
     }

@@ -51,6 +51,20 @@ describe('connection', () => {
     expect(c.restUrl).toBe(`http://127.0.0.1:${server.port}`);
   });
 
+  it('takes the model of a model frame as its model and says so, keeping the connection as it is', async () => {
+    const c = connect();
+    await untilState(c, 'connected');
+    const announced = new Promise((resolve) => c.addEventListener('model', (e) => resolve(e.detail)));
+    const other = { provider: 'openai', name: 'gpt-4o', demo: false };
+
+    server.latest.send({ type: 'model', model: other });
+
+    expect(await announced).toEqual(other);
+    expect(c.model).toEqual(other);
+    expect(c.welcome).toMatchObject({ model: other, heartbeatIntervalMs: 15_000 });
+    expect(c.status.state).toBe('connected');
+  });
+
   it('answers every server ping with a pong carrying the same t, and pings on its own', async () => {
     const c = connect();
     await untilState(c, 'connected');

@@ -8,6 +8,7 @@ import dev.mooring.config.ChatConfig;
 import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.ConversationService;
 import dev.mooring.model.ChatModelGateway;
+import dev.mooring.model.ModelSwitched;
 import dev.mooring.protocol.ClientFrame;
 import dev.mooring.protocol.FrameCodec;
 import dev.mooring.protocol.FrameException;
@@ -43,7 +44,7 @@ public class ChatChannel {
     private final ChannelMetrics metrics;
     private final ChatConfig config;
     private final OpenConnections connections;
-    private final ServerFrame.Model model;
+    private final ChatModelGateway model;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
@@ -55,7 +56,7 @@ public class ChatChannel {
         this.metrics = metrics;
         this.config = config;
         this.connections = connections;
-        this.model = Translation.model(model.info());
+        this.model = model;
     }
 
     void open(WebSocketConnection connection) {
@@ -63,8 +64,8 @@ public class ChatChannel {
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
-        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model,
-                config.maxFrameBytes()));
+        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(),
+                Translation.model(model.info()), config.maxFrameBytes()));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }
@@ -190,6 +191,17 @@ public class ChatChannel {
         reject(session, e, codec.refOf(text));
         if (++session.violations >= config.rateLimit().maxViolations()) {
             session.close(POLICY, "too many refused frames");
+        }
+    }
+
+    /** Tells every connection which model answers from now on. */
+    void onModelSwitched(@Observes ModelSwitched event) {
+        ServerFrame frame = new ServerFrame.ModelChanged(Translation.model(event.info()));
+        for (WebSocketConnection connection : connections) {
+            ChatSession session = ChatSession.of(connection);
+            if (session != null) {
+                session.send(frame);
+            }
         }
     }
 

@@ -141,6 +141,10 @@ public interface ChatConfig {
         @WithDefault("2048")
         int maxTokens();
 
+        /** Whether a real model names each conversation after its first answer (one short extra call). */
+        @WithDefault("true")
+        boolean titles();
+
         /**
          * Threads that start model calls; a call may hold one for its whole answer, so it defaults to
          * {@code chat.completions.max-running}: an admitted answer never waits for a thread.

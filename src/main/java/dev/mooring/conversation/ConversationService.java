@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,10 +28,12 @@ public class ConversationService {
     private static final int HISTORY_MESSAGES = 40;
 
     private final CompletionService completions;
+    private final ConversationNamer namer;
     private final StoredContext contexts;
 
-    public ConversationService(CompletionService completions, ObjectMapper mapper) {
+    public ConversationService(CompletionService completions, ConversationNamer namer, ObjectMapper mapper) {
         this.completions = completions;
+        this.namer = namer;
         this.contexts = new StoredContext(mapper);
     }
 
@@ -47,7 +50,11 @@ public class ConversationService {
             return earlier;
         }
         try {
-            return QuarkusTransaction.requiringNew().call(() -> store(question));
+            Acceptance accepted = QuarkusTransaction.requiringNew().call(() -> store(question));
+            if (question.conversationId() == null) {
+                namer.nameAfterFirstAnswer(accepted.conversationId(), accepted.completionId(), question);
+            }
+            return accepted;
         } catch (PersistenceException e) {
             Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.clientMessageId()));
             if (raced != null) {
@@ -72,7 +79,7 @@ public class ConversationService {
         Conversation conversation;
         List<HistoryTurn> history;
         if (question.conversationId() == null) {
-            conversation = Conversation.start(question.text(), now);
+            conversation = Conversation.start(question, now);
             history = List.of();
         } else {
             conversation = Conversation.findById(question.conversationId());
@@ -106,10 +113,31 @@ public class ConversationService {
         return turns;
     }
 
+    /** Every conversation, or those started from {@code notebook} when one is given, newest first. */
     @Transactional
-    public List<ConversationViews.Summary> list() {
-        List<Conversation> all = Conversation.list("order by updatedAt desc, createdAt desc");
-        return all.stream().map(c -> new ConversationViews.Summary(c.id, c.title, c.createdAt, c.updatedAt)).toList();
+    public List<ConversationViews.Summary> list(Optional<String> notebook) {
+        String order = "order by updatedAt desc, createdAt desc";
+        List<Conversation> found = notebook.filter(path -> !path.isBlank())
+                .map(path -> Conversation.<Conversation>list("notebookPath = ?1 " + order, path))
+                .orElseGet(() -> Conversation.list(order));
+        return found.stream().map(ConversationViews::summary).toList();
+    }
+
+    /**
+     * Gives a conversation the user's title.
+     *
+     * @throws dev.mooring.api.ApiException bad_request for a blank title, one over 200 characters or with control
+     *                                      characters; not_found for an unknown conversation
+     */
+    @Transactional
+    public ConversationViews.Summary rename(UUID id, String title) {
+        String validated = ConversationTitles.validated(title);
+        Conversation conversation = Conversation.findById(id);
+        if (conversation == null) {
+            throw Ids.unknown("conversation", id);
+        }
+        conversation.title = validated;
+        return ConversationViews.summary(conversation);
     }
 
     @Transactional
@@ -127,8 +155,8 @@ public class ConversationService {
                     contexts.read(m.context),
                     c == null ? null : new ConversationViews.CompletionRef(c.id(), c.status().label(), c.lastSeq())));
         }
-        return new ConversationViews.Detail(conversation.id, conversation.title, conversation.createdAt,
-                conversation.updatedAt, views);
+        return new ConversationViews.Detail(conversation.id, conversation.title, conversation.notebookPath,
+                conversation.createdAt, conversation.updatedAt, views);
     }
 
     /** Deletes a conversation with its messages and completions, cancelling its running answers first. */
