@@ -573,10 +573,10 @@ export class ChatModel implements IDisposable {
       };
       entries.push(entry);
       if (status === 'running' && m.completion) {
-        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order.
-        const live =
-          this._live.get(m.completion.id) ??
-          this._conn?.client.resume(m.completion.id, { conversationId, afterSeq: m.completion.lastSeq, text: m.text });
+        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order. An
+        // agent answer is resumed from its start: its tool calls are events of the stream, not in the stored text.
+        const after = lastQuestion?.mode === 'agent' ? {} : { afterSeq: m.completion.lastSeq, text: m.text };
+        const live = this._live.get(m.completion.id) ?? this._conn?.client.resume(m.completion.id, { conversationId, ...after });
         if (live) {
           // Follow after the entries are in place.
           queueMicrotask(() => this._follow(entry.id, live));

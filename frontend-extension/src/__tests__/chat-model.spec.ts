@@ -215,6 +215,25 @@ describe('the conversation last shown for a notebook', () => {
     expect(model.entries[1]).toMatchObject({ status: 'done', text: 'Half of the answer.' });
   });
 
+  it('an agent answer waiting for the notebook comes back from its start: its tool calls are in the stream, not the stored text', async () => {
+    const memory = new MapMemory({ 'a.ipynb': 'c1' });
+    const model = new ChatModel({ memory });
+    const waiting = {
+      id: 'c1',
+      title: 'Agent',
+      messages: [
+        { id: 'm1', role: 'user', text: 'fix it', mode: 'agent', createdAt: '' },
+        { id: 'm2', role: 'assistant', text: 'First I read.', createdAt: '', completion: { id: 'k1', status: 'waiting', lastSeq: 3 } }
+      ]
+    };
+    const client = new FakeClient();
+    model.connect({ client, api: fakeApi({ 'GET conversations/c1': waiting, 'GET conversations?notebook=a.ipynb': [] }) });
+    await model.showNotebook('a.ipynb');
+    await flush();
+
+    expect(client.resumed).toEqual([{ id: 'k1', options: { conversationId: 'c1' } }]);
+  });
+
   it('is remembered for the notebook a new conversation was asked in', async () => {
     const memory = new MapMemory();
     const { client, model } = setupWith(memory, {});
