@@ -648,6 +648,11 @@ export class ChatModel implements IDisposable {
         const answer = e.kind === 'answer' ? e : all[i + 1];
         return answer?.kind === 'answer' && !answer.completionId;
       });
+      const shown = new Set(this._entries.flatMap((e) => (e.kind === 'answer' && e.completionId ? [e.completionId] : [])));
+      const stored = conversation.messages;
+      if (stored.length === this._entries.length - waiting.length && stored.every((m) => m.role === 'user' || (m.completion && shown.has(m.completion.id)))) {
+        return; // nothing was asked elsewhere: the answers shown stay as they are (re-made, they would flicker)
+      }
       this._entries = [...this._fromStored(id, conversation.messages), ...waiting];
       this._emit();
     } catch (err) {

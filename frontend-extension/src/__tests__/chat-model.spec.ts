@@ -166,6 +166,22 @@ describe('ChatModel', () => {
     expect(model.entries).toEqual([]);
   });
 
+  it('back after a drop with nothing asked elsewhere, the entries shown stay the same (not re-made)', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    client.setStatus({ state: 'connected' });
+    await model.openConversation('c1');
+    model.ask('Q');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c1', completionId: 'k1', text: 'A' });
+    const before = model.entries;
+    const stored = { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'Q', createdAt: '' }, { id: 'm2', role: 'assistant', text: 'A', createdAt: '', completion: { id: 'k1', status: 'running', lastSeq: 1 } }] };
+    model.connect({ client, api: fakeApi({ 'GET conversations': [], 'GET conversations/c1': stored }) });
+    client.setStatus({ state: 'connected' });
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 1 });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(model.entries).toBe(before);
+  });
+
   it('back after a drop, it reads the conversation again for what was asked meanwhile', async () => {
     const messages = [{ id: 'm1', role: 'user', text: 'before', createdAt: '' }];
     const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages } });
