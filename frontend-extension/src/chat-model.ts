@@ -6,6 +6,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { AgentRunner } from './agent-runner';
 import { ApiError, type ConversationsApi } from './rest-api';
 
 import { isFinal } from '@mooring/chat-client';
@@ -21,10 +22,11 @@ import type {
   ModelInfo,
   ResumeOptions,
   SendOptions,
-  ServiceState
+  ServiceState,
+  ToolCallState
 } from '@mooring/chat-client';
 
-export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo, ServiceState };
+export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo, ServiceState, ToolCallState };
 
 /** Whether an answer has ended (the client's own rule). */
 export const isFinalStatus = (s: CompletionStatus): boolean => isFinal(s);
@@ -37,8 +39,11 @@ export interface CompletionLike extends EventTarget {
   readonly completionId?: string;
   readonly error?: ErrorInfo;
   readonly retryAt?: number;
+  /** Agent mode: the tool calls so far. */
+  readonly toolCalls?: readonly ToolCallState[];
   readonly finished: Promise<unknown>;
   cancel(): void;
+  sendToolResult?(callId: string, output: string, isError?: boolean): boolean;
 }
 
 /** The part of the client's `ChatClient` the panel uses. */
@@ -49,6 +54,15 @@ export interface ChatClientLike extends EventTarget {
   resume(completionId: string, options?: ResumeOptions): CompletionLike;
   reconnect(): void;
   close(): void;
+  /** Hear of questions asked in a conversation elsewhere (`asked` events) and of its deletion (`deleted`). */
+  follow?(conversationId: string): void;
+  unfollow?(conversationId: string): void;
+}
+
+/** Detail of the client's `asked` event: a question of the followed conversation, asked in another tab. */
+export interface AskedElsewhere {
+  frame: { conversationId: string; messageId: string; answerMessageId: string; completionId: string; text: string; mode: ChatMode };
+  completion: CompletionLike;
 }
 
 /** What the model needs for one connection. */
@@ -80,6 +94,8 @@ export interface AnswerEntry {
   error?: ErrorInfo;
   retryAt?: number;
   completionId?: string;
+  /** Agent mode: the answer's tool calls. */
+  toolCalls?: readonly ToolCallState[];
   /** What to send again on Retry. */
   question?: Question;
 }
@@ -118,10 +134,16 @@ export function storedStatus(status: string | undefined): CompletionStatus | 'ru
 let counter = 0;
 const localId = (prefix: string): string => `${prefix}-${++counter}`;
 
+/** Options of {@link ChatModel}. */
+export interface ChatModelOptions {
+  /** Carries out agent answers' tool calls. */
+  agent?: AgentRunner;
+  /** Where the conversation last shown per notebook is kept, so that a reload shows it again. */
+  memory?: ConversationMemory;
+}
+
 /** The panel's state; `changed` fires after every change. */
 export class ChatModel implements IDisposable {
-  constructor(private readonly _memory?: ConversationMemory) {}
-
   private _changed = new Signal<this, void>(this);
   private _notebook = '';
   private _scope: HistoryScope = 'notebook';
@@ -138,6 +160,14 @@ export class ChatModel implements IDisposable {
   private _version = 0;
   private _disposed = false;
   private _wasConnected = false;
+  private readonly _agent?: AgentRunner;
+  private readonly _memory?: ConversationMemory;
+
+  constructor(options: ChatModelOptions = {}) {
+    this._agent = options.agent;
+    this._agent?.changed.connect(this._onAgentChanged);
+    this._memory = options.memory;
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -180,6 +210,10 @@ export class ChatModel implements IDisposable {
   get isDisposed(): boolean {
     return this._disposed;
   }
+  /** What carries out agent answers in this tab (the tool calls' phases, the user's approvals). */
+  get agent(): AgentRunner | undefined {
+    return this._agent;
+  }
 
   /** Use this connection from now on (closing the previous one). */
   connect(conn: Connection): void {
@@ -188,6 +222,11 @@ export class ChatModel implements IDisposable {
     conn.client.addEventListener('status', this._onStatus);
     conn.client.addEventListener('welcome', this._onModel);
     conn.client.addEventListener('model', this._onModel);
+    conn.client.addEventListener('asked', this._onAsked);
+    conn.client.addEventListener('deleted', this._onDeleted);
+    if (this._activeId) {
+      conn.client.follow?.(this._activeId);
+    }
     this._status = conn.client.status ?? { state: 'connecting' };
     this._modelInfo = conn.client.model;
     this._wasConnected = false;
@@ -209,6 +248,8 @@ export class ChatModel implements IDisposable {
     conn.client.removeEventListener('status', this._onStatus);
     conn.client.removeEventListener('welcome', this._onModel);
     conn.client.removeEventListener('model', this._onModel);
+    conn.client.removeEventListener('asked', this._onAsked);
+    conn.client.removeEventListener('deleted', this._onDeleted);
     this._conn = undefined;
     this._live.clear();
     conn.client.close();
@@ -241,6 +282,9 @@ export class ChatModel implements IDisposable {
   stop(entryId: string): void {
     const entry = this._entry(entryId);
     const live = entry?.completionId ? this._live.get(entry.completionId) : this._liveByEntry.get(entryId);
+    if (entry?.completionId) {
+      this._agent?.stop(entry.completionId);
+    }
     live?.cancel();
   }
 
@@ -254,7 +298,7 @@ export class ChatModel implements IDisposable {
 
   /** Start a new conversation (the next question creates it). */
   newConversation(): void {
-    this._activeId = undefined;
+    this._setActive(undefined);
     this._entries = [];
     this._memory?.remember(this._notebook, undefined);
     this._emit();
@@ -330,7 +374,7 @@ export class ChatModel implements IDisposable {
   /** Open a stored conversation; answers still running are followed live. */
   async openConversation(id: string): Promise<void> {
     const conn = this._conn;
-    this._activeId = id;
+    this._setActive(id);
     this._memory?.remember(this._notebook, id);
     this._entries = [];
     if (!conn) {
@@ -412,6 +456,7 @@ export class ChatModel implements IDisposable {
       return;
     }
     this.disconnect();
+    this._agent?.changed.disconnect(this._onAgentChanged);
     this._disposed = true;
     Signal.clearData(this);
   }
@@ -443,23 +488,29 @@ export class ChatModel implements IDisposable {
       this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message, retryable: false } });
       return;
     }
-    this._follow(entryId, completion, conversationKey === undefined ? notebook : undefined);
+    this._follow(entryId, completion, conversationKey === undefined ? notebook : undefined, question);
   }
 
   /**
    * Mirror a completion into the entry `entryId`. With `startsIn`, its question starts a conversation in that
-   * notebook: once the service names it, it is remembered there (and shown, if its entry still is).
+   * notebook: once the service names it, it is remembered there (and shown, if its entry still is). `asked` is the
+   * question when this tab asked it: its agent answer is then carried out here.
    */
-  private _follow(entryId: string, completion: CompletionLike, startsIn?: string): void {
+  private _follow(entryId: string, completion: CompletionLike, startsIn?: string, asked?: Question): void {
     this._liveByEntry.set(entryId, completion);
     const sync = (): void => {
-      if (completion.completionId) {
-        this._live.set(completion.completionId, completion);
+      const completionId = completion.completionId;
+      if (completionId && !this._live.has(completionId)) {
+        this._live.set(completionId, completion);
+        if (asked?.mode === 'agent') {
+          this._agent?.drive(completionId, asked.context?.notebookPath);
+        }
+        this._agent?.track(completion);
       }
       if (startsIn !== undefined && completion.conversationId) {
         this._memory?.remember(startsIn, completion.conversationId);
         if (this._activeId === undefined && this._entry(entryId)) {
-          this._activeId = completion.conversationId;
+          this._setActive(completion.conversationId);
         }
         startsIn = undefined;
         void this.refreshConversations();
@@ -469,7 +520,8 @@ export class ChatModel implements IDisposable {
         text: completion.text,
         error: completion.error,
         retryAt: completion.retryAt,
-        completionId: completion.completionId
+        completionId,
+        toolCalls: completion.toolCalls
       });
     };
     completion.addEventListener('update', sync);
@@ -521,10 +573,10 @@ export class ChatModel implements IDisposable {
       };
       entries.push(entry);
       if (status === 'running' && m.completion) {
-        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order.
-        const live =
-          this._live.get(m.completion.id) ??
-          this._conn?.client.resume(m.completion.id, { conversationId, afterSeq: m.completion.lastSeq, text: m.text });
+        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order. An
+        // agent answer is resumed from its start: its tool calls are events of the stream, not in the stored text.
+        const after = lastQuestion?.mode === 'agent' ? {} : { afterSeq: m.completion.lastSeq, text: m.text };
+        const live = this._live.get(m.completion.id) ?? this._conn?.client.resume(m.completion.id, { conversationId, ...after });
         if (live) {
           // Follow after the entries are in place.
           queueMicrotask(() => this._follow(entry.id, live));
@@ -563,8 +615,74 @@ export class ChatModel implements IDisposable {
     if (!this._wasConnected || this._conversationsError) {
       void this.refreshConversations();
     }
+    if (this._wasConnected && this._activeId !== undefined && !this._loading) {
+      // back after a drop: what was asked elsewhere meanwhile came to no `asked` event
+      void this._reload(this._activeId);
+    }
     this._wasConnected = true;
   }
+
+  /** Shows `id` (or a new conversation) and follows it: questions asked in it elsewhere come as `asked`. */
+  private _setActive(id: string | undefined): void {
+    if (id === this._activeId) {
+      return;
+    }
+    if (this._activeId) {
+      this._conn?.client.unfollow?.(this._activeId);
+    }
+    this._activeId = id;
+    if (id) {
+      this._conn?.client.follow?.(id);
+    }
+  }
+
+  /** Reads the conversation again, keeping the answers followed and the questions not yet accepted. */
+  private async _reload(id: string): Promise<void> {
+    const conn = this._conn;
+    try {
+      const conversation = await conn?.api.get(id);
+      if (!conversation || this._activeId !== id || conn !== this._conn) {
+        return;
+      }
+      const waiting = this._entries.filter((e, i, all) => {
+        const answer = e.kind === 'answer' ? e : all[i + 1];
+        return answer?.kind === 'answer' && !answer.completionId;
+      });
+      const shown = new Set(this._entries.flatMap((e) => (e.kind === 'answer' && e.completionId ? [e.completionId] : [])));
+      const stored = conversation.messages;
+      if (stored.length === this._entries.length - waiting.length && stored.every((m) => m.role === 'user' || (m.completion && shown.has(m.completion.id)))) {
+        return; // nothing was asked elsewhere: the answers shown stay as they are (re-made, they would flicker)
+      }
+      this._entries = [...this._fromStored(id, conversation.messages), ...waiting];
+      this._emit();
+    } catch (err) {
+      console.warn('mooring: could not read the conversation again', err);
+    }
+  }
+
+  private _onAgentChanged = (): void => this._emit();
+
+  private _onAsked = (event: Event): void => {
+    const { frame, completion } = (event as CustomEvent<AskedElsewhere>).detail;
+    if (frame.conversationId !== this._activeId || this._entries.some((e) => e.kind === 'answer' && e.completionId === frame.completionId)) {
+      return;
+    }
+    const question: Question = { text: frame.text, mode: frame.mode };
+    this._entries = [
+      ...this._entries,
+      { kind: 'user', id: frame.messageId, text: frame.text, mode: frame.mode },
+      { kind: 'answer', id: frame.answerMessageId, status: completion.status, text: completion.text, completionId: frame.completionId, question }
+    ];
+    this._emit();
+    this._follow(frame.answerMessageId, completion);
+  };
+
+  private _onDeleted = (event: Event): void => {
+    if ((event as CustomEvent<{ conversationId: string }>).detail.conversationId === this._activeId) {
+      this.newConversation();
+    }
+    void this.refreshConversations();
+  };
 
   private _emit(): void {
     if (this._disposed) {

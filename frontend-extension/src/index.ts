@@ -10,6 +10,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { ChatClient } from '@mooring/chat-client';
 
 import mooringSvg from '../style/icons/mooring.svg';
+import { AgentRunner } from './agent-runner';
 import { ChatMode, ChatModel, Connection } from './chat-model';
 import { ChatPanel } from './chat-panel';
 import { DEFAULT_SETTINGS, explainProxyFailure, MooringSettings, readSettings, resolveTarget } from './connection';
@@ -18,6 +19,8 @@ import { ModelSettingsModel } from './model-settings';
 import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
 import { CellContext, cellContext, explainQuestion, fixErrorQuestion } from './notebook-context';
 import { bearerRequest, ConversationsApi, fetchInit, ModelApi, RequestFn } from './rest-api';
+import { openNotebook } from './lab-notebook';
+import { browserStorage } from './tab-store';
 import { IMooringChat } from './tokens';
 
 export { IMooringChat } from './tokens';
@@ -71,7 +74,16 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
     restorer: ILayoutRestorer | null,
     state: IStateDB | null
   ): IMooringChat => {
-    const model = new ChatModel(state ? new StateDbMemory(state) : undefined);
+    const agent = new AgentRunner({
+      // after a reload, JupyterLab opens the notebooks again: calls wait for that before looking
+      notebooks: async (path) => {
+        await app.restored;
+        return openNotebook(tracker, path);
+      },
+      tab: browserStorage('sessionStorage'),
+      browser: browserStorage('localStorage')
+    });
+    const model = new ChatModel({ agent, memory: state ? new StateDbMemory(state) : undefined });
     let modelApi: ModelApi | undefined;
     const modelSettings = new ModelSettingsModel(() => modelApi);
 
@@ -85,7 +97,7 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       modelSettings,
       rendermime,
       codeActions: notebookCodeActions(tracker),
-      onAsk: (text) => ask(text),
+      onAsk: (text, mode) => ask(text, { mode }),
       contextHint: () => contextHint(tracker),
       confirmDelete: async (c) => {
         const result = await showDialog({

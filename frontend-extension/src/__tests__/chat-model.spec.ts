@@ -134,6 +134,67 @@ describe('ChatModel', () => {
     expect(storedStatus('running')).toBe('running');
   });
 
+  it('follows the conversation it shows, and no other', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] }, 'GET conversations/c2': { id: 'c2', title: '', messages: [] } });
+    await model.openConversation('c1');
+    await model.openConversation('c2');
+    model.newConversation();
+    model.ask('new one');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c3', completionId: 'k1' });
+    expect(client.follows).toEqual(['+c1', '-c1', '+c2', '-c2', '+c3']);
+  });
+
+  it('shows a question asked in another tab, with its answer streaming', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    await model.openConversation('c1');
+    const answer = client.asked('c1', 'k7', 'asked elsewhere');
+    answer.update({ status: 'streaming', text: 'Live' });
+    expect(model.entries).toMatchObject([
+      { kind: 'user', text: 'asked elsewhere' },
+      { kind: 'answer', status: 'streaming', text: 'Live', completionId: 'k7' }
+    ]);
+    client.asked('c1', 'k7', 'asked elsewhere');
+    client.asked('other', 'k8', 'not shown here');
+    expect(model.entries).toHaveLength(2);
+  });
+
+  it('a conversation deleted in another tab leaves this one for a new conversation', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'Q', createdAt: '' }] } });
+    await model.openConversation('c1');
+    client.dispatchEvent(new CustomEvent('deleted', { detail: { conversationId: 'c1' } }));
+    expect(model.activeConversationId).toBeUndefined();
+    expect(model.entries).toEqual([]);
+  });
+
+  it('back after a drop with nothing asked elsewhere, the entries shown stay the same (not re-made)', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    client.setStatus({ state: 'connected' });
+    await model.openConversation('c1');
+    model.ask('Q');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c1', completionId: 'k1', text: 'A' });
+    const before = model.entries;
+    const stored = { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'Q', createdAt: '' }, { id: 'm2', role: 'assistant', text: 'A', createdAt: '', completion: { id: 'k1', status: 'running', lastSeq: 1 } }] };
+    model.connect({ client, api: fakeApi({ 'GET conversations': [], 'GET conversations/c1': stored }) });
+    client.setStatus({ state: 'connected' });
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 1 });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(model.entries).toBe(before);
+  });
+
+  it('back after a drop, it reads the conversation again for what was asked meanwhile', async () => {
+    const messages = [{ id: 'm1', role: 'user', text: 'before', createdAt: '' }];
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages } });
+    client.setStatus({ state: 'connected' });
+    await model.openConversation('c1');
+    model.ask('typed while offline');
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 1 });
+    messages.push({ id: 'm2', role: 'user', text: 'asked elsewhere meanwhile', createdAt: '' });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(model.entries.map((e) => e.text)).toEqual(['before', 'asked elsewhere meanwhile', 'typed while offline', '']);
+  });
+
   it('a model frame changes the model it shows', () => {
     const { client, model } = setup();
     client.setStatus({ state: 'connected' }, { provider: 'demo', name: 'mooring-demo', demo: true });
@@ -154,7 +215,7 @@ const RUNNING = {
 describe('the conversation last shown for a notebook', () => {
   it('comes back after a reload, its running answer resumed after the text stored so far', async () => {
     const memory = new MapMemory({ 'work/a.ipynb': 'c1' });
-    const model = new ChatModel(memory);
+    const model = new ChatModel({ memory });
     // A reload: the notebook is known before the connection.
     await model.showNotebook('work/a.ipynb');
     expect(model.activeConversationId).toBe('c1');
@@ -168,6 +229,25 @@ describe('the conversation last shown for a notebook', () => {
     expect(model.entries[1]).toMatchObject({ kind: 'answer', status: 'streaming', text: 'Half of the an' });
     client.resumedCompletions[0].update({ text: 'Half of the answer.', status: 'done' });
     expect(model.entries[1]).toMatchObject({ status: 'done', text: 'Half of the answer.' });
+  });
+
+  it('an agent answer waiting for the notebook comes back from its start: its tool calls are in the stream, not the stored text', async () => {
+    const memory = new MapMemory({ 'a.ipynb': 'c1' });
+    const model = new ChatModel({ memory });
+    const waiting = {
+      id: 'c1',
+      title: 'Agent',
+      messages: [
+        { id: 'm1', role: 'user', text: 'fix it', mode: 'agent', createdAt: '' },
+        { id: 'm2', role: 'assistant', text: 'First I read.', createdAt: '', completion: { id: 'k1', status: 'waiting', lastSeq: 3 } }
+      ]
+    };
+    const client = new FakeClient();
+    model.connect({ client, api: fakeApi({ 'GET conversations/c1': waiting, 'GET conversations?notebook=a.ipynb': [] }) });
+    await model.showNotebook('a.ipynb');
+    await flush();
+
+    expect(client.resumed).toEqual([{ id: 'k1', options: { conversationId: 'c1' } }]);
   });
 
   it('is remembered for the notebook a new conversation was asked in', async () => {
@@ -205,7 +285,7 @@ describe('the conversation last shown for a notebook', () => {
 
   it("falls back to the notebook's most recent conversation where the workspace kept nothing (a new tab)", async () => {
     const memory = new MapMemory();
-    const model = new ChatModel(memory);
+    const model = new ChatModel({ memory });
     const shown = model.showNotebook('a.ipynb');
     const client = new FakeClient();
     model.connect({
@@ -282,7 +362,7 @@ describe('history', () => {
 function setupWith(memory: MapMemory, routes: Record<string, unknown>) {
   const client = new FakeClient();
   const calls: string[] = [];
-  const model = new ChatModel(memory);
+  const model = new ChatModel({ memory });
   model.connect({ client, api: fakeApi(routes, calls) });
   return { client, model, calls };
 }

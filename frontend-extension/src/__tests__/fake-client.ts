@@ -5,7 +5,8 @@ import type {
   ConnectionStatus,
   ConversationMemory,
   ErrorInfo,
-  ModelInfo
+  ModelInfo,
+  ToolCallState
 } from '../chat-model';
 import { ConversationsApi, type RequestFn } from '../rest-api';
 
@@ -17,7 +18,9 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
   completionId?: string;
   error?: ErrorInfo;
   retryAt?: number;
+  toolCalls?: ToolCallState[];
   cancelled = 0;
+  results: Array<{ callId: string; output: string; isError?: boolean }> = [];
   private _end!: (s: CompletionStatus) => void;
   readonly finished = new Promise<CompletionStatus>((r) => (this._end = r));
 
@@ -28,7 +31,7 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
     super();
   }
 
-  update(patch: Partial<Pick<FakeCompletion, 'status' | 'text' | 'conversationId' | 'completionId' | 'error' | 'retryAt'>>): void {
+  update(patch: Partial<Pick<FakeCompletion, 'status' | 'text' | 'conversationId' | 'completionId' | 'error' | 'retryAt' | 'toolCalls'>>): void {
     Object.assign(this, patch);
     this.dispatchEvent(new CustomEvent('update', { detail: this }));
     if (['done', 'cancelled', 'failed', 'interrupted'].includes(this.status)) {
@@ -38,6 +41,11 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
 
   cancel(): void {
     this.cancelled++;
+  }
+
+  sendToolResult(callId: string, output: string, isError?: boolean): boolean {
+    this.results.push({ callId, output, isError });
+    return true;
   }
 }
 
@@ -50,6 +58,8 @@ export class FakeClient extends EventTarget implements ChatClientLike {
   resumedCompletions: FakeCompletion[] = [];
   reconnects = 0;
   closed = false;
+  /** Conversations followed, in the order of follow and unfollow calls: `+id` and `-id`. */
+  follows: string[] = [];
 
   send(text: string, options: Record<string, unknown> = {}): FakeCompletion {
     const c = new FakeCompletion(text, options);
@@ -70,6 +80,24 @@ export class FakeClient extends EventTarget implements ChatClientLike {
 
   reconnect(): void {
     this.reconnects++;
+  }
+
+  follow(conversationId: string): void {
+    this.follows.push('+' + conversationId);
+  }
+
+  unfollow(conversationId: string): void {
+    this.follows.push('-' + conversationId);
+  }
+
+  /** A question of a followed conversation, asked in another tab: its answer is the completion answered. */
+  asked(conversationId: string, completionId: string, text: string): FakeCompletion {
+    const completion = new FakeCompletion(text, {});
+    completion.completionId = completionId;
+    completion.conversationId = conversationId;
+    const frame = { conversationId, messageId: `q-${completionId}`, answerMessageId: `a-${completionId}`, completionId, text, mode: 'chat' };
+    this.dispatchEvent(new CustomEvent('asked', { detail: { frame, completion } }));
+    return completion;
   }
 
   close(): void {

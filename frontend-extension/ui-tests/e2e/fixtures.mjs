@@ -12,12 +12,16 @@
 //                before every test
 //   defaultTimings the same with the service's default heartbeats (15 s / 45 s)
 //   panelSettings the panel's settings for the test (Galata's `mockSettings`)
-//   mooring      the page with example.ipynb open and the Mooring panel shown
+//   mooring      the page with example.ipynb open and the Mooring panel shown; with the option
+//                `chatFaults: true`, its chat sockets go through a ChatSocketFaults (mooring.faults)
+//   openTab      opens another page on the same notebook with the panel shown, in the same
+//                browser (another tab) or in a browser context of its own (another device)
 import path from 'node:path';
 
 import { galata, test as base } from '@jupyterlab/galata';
 
 import { FaultProxy } from '../fault-proxy.mjs';
+import { ChatSocketFaults } from './chat-faults.mjs';
 import { env } from './env.mjs';
 import { JupyterLabServer } from './jupyter-lab.mjs';
 import { RecordingModelServer } from './model-server.mjs';
@@ -86,6 +90,8 @@ export const test = base.extend({
 
   panelSettings: [{}, { option: true }],
 
+  chatFaults: [false, { option: true }],
+
   mockSettings: async ({ panelSettings }, use) => {
     await use({ ...galata.DEFAULT_SETTINGS, [PLUGIN_ID]: panelSettings });
   },
@@ -104,9 +110,14 @@ export const test = base.extend({
   // The `mooring` fixture loads JupyterLab itself, after it listens to the chat socket.
   autoGoto: [false, { option: true }],
 
-  mooring: async ({ page, tmpPath, jupyterLab }, use) => {
+  mooring: async ({ page, tmpPath, jupyterLab, chatFaults }, use) => {
     await jupyterLab.waitForService();
     const lab = new MooringLab(page, jupyterLab);
+    if (chatFaults) {
+      // routed before the page loads: only sockets of documents loaded afterwards go through the route
+      lab.faults = new ChatSocketFaults(page);
+      await lab.faults.install();
+    }
     await jupyterLab.logIn(page.context());
     const notebook = `${tmpPath}/example.ipynb`;
     await page.contents.uploadFile(jupyterLab.exampleNotebook, notebook);
@@ -114,6 +125,26 @@ export const test = base.extend({
     await lab.openNotebook(notebook);
     await lab.show();
     await use(lab);
+  },
+
+  openTab: async ({ mooring, browser, baseURL, mockSettings, tmpPath, jupyterLab, waitForApplication }, use) => {
+    const opened = [];
+    await use(async ({ device = false } = {}) => {
+      const context = device ? await browser.newContext() : mooring.page.context();
+      if (device) {
+        opened.push(context);
+        await jupyterLab.logIn(context);
+      }
+      const raw = await context.newPage();
+      if (!device) opened.push(raw);
+      const page = await galata.initTestPage('/lab', false, baseURL, true, mockSettings, true, false, raw, null, null, tmpPath, waitForApplication, null);
+      const lab = new MooringLab(page, jupyterLab);
+      await page.goto(`tree/${tmpPath}`);
+      await lab.openNotebook(`${tmpPath}/example.ipynb`);
+      await lab.show();
+      return lab;
+    });
+    for (const each of opened) await each.close();
   }
 });
 

@@ -58,6 +58,25 @@ export class MooringLab extends MooringPage {
     await this.status.waitFor({ timeout: 30000 });
   }
 
+  /**
+   * Reloads the page and shows the notebook at `notebookPath` and the panel again. Galata's own
+   * wait after a reload expects the Launcher in front, which the restored workspace (the notebook
+   * open) never shows.
+   */
+  async reload(notebookPath) {
+    await this.page.reload({ waitForIsReady: false });
+    await this.page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    // opened by command: the file browser helper's walk home hangs on the restored folder
+    await this.page.evaluate(async (path) => {
+      await window.jupyterapp.commands.execute('docmanager:open', { path });
+    }, notebookPath);
+    await this.page.waitForFunction((path) => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel?.context?.path === path && panel.context.isReady && panel.content.widgets.length > 0;
+    }, notebookPath);
+    await this.show();
+  }
+
   /** The chat frames the page sent, parsed, oldest first. */
   chatFrames() {
     return this.sentFrames
@@ -99,6 +118,41 @@ export class MooringLab extends MooringPage {
   async startConversation() {
     await this.waitForConnection('connected', { timeout: 30000 });
     await this.newConversation();
+  }
+
+  /** Asks in agent mode: the Agent toggle on, then the question. */
+  async askAgent(text) {
+    const toggle = this.page.locator(selectors.agentToggle);
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+    await this.ask(text);
+  }
+
+  /** Waits until the last answer shows a call of `tool` in `state` (the `n`-th such call, from 1), and answers it. */
+  async waitForToolCall(tool, state, { n = 1, timeout = 60000 } = {}) {
+    const call = this.lastAnswer.locator(selectors.toolCallOf(tool, state)).nth(n - 1);
+    await call.waitFor({ timeout });
+    return call;
+  }
+
+  /** The open notebook as nbformat JSON (cells with their sources, outputs and counts; metadata). */
+  async notebookJson() {
+    return this.page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
+  }
+
+  /** Opens a stored conversation from the history list. */
+  async openConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    await this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"] .jp-Mooring-conversationOpen`).click();
+    await this.page.waitForFunction((id) => window.__mooring.model.activeConversationId === id && !window.__mooring.model.loading, id);
+  }
+
+  /** Deletes a stored conversation from the history list (confirming the dialog). */
+  async deleteConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    const row = this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"]`);
+    await row.locator(selectors.conversationDelete).click();
+    await this.page.locator('.jp-Dialog .jp-mod-warn').click();
+    await row.waitFor({ state: 'detached' });
   }
 
   async newConversation() {

@@ -44,11 +44,12 @@ public class ChatChannel {
     private final ChannelMetrics metrics;
     private final ChatConfig config;
     private final OpenConnections connections;
+    private final Followers followers;
     private final ChatModelGateway model;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
-                 ChatModelGateway model) {
+                 Followers followers, ChatModelGateway model) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
@@ -56,6 +57,7 @@ public class ChatChannel {
         this.metrics = metrics;
         this.config = config;
         this.connections = connections;
+        this.followers = followers;
         this.model = model;
     }
 
@@ -77,6 +79,7 @@ public class ChatChannel {
             return;
         }
         metrics.connectionClosed();
+        followers.forget(session);
         for (Subscription s : session.subscriptions()) {
             completions.unsubscribe(s.completionId, s);
         }
@@ -152,6 +155,16 @@ public class ChatChannel {
             if (!session.following(id)) {
                 completions.tellEnd(id, () -> session.subscribe(id, 0));
             }
+        } else if (frame instanceof ClientFrame.ToolResult result) {
+            boolean duplicate = completions.takeToolResult(result.completionId(), result.callId(), result.output(),
+                    result.error());
+            session.send(new ServerFrame.ToolAccepted(result.completionId().toString(), result.callId().toString(),
+                    duplicate));
+        } else if (frame instanceof ClientFrame.Follow follow) {
+            conversations.requireExists(follow.conversationId());
+            followers.follow(session, follow.conversationId());
+        } else if (frame instanceof ClientFrame.Unfollow unfollow) {
+            followers.unfollow(session, unfollow.conversationId());
         } else if (frame instanceof ClientFrame.Ping ping) {
             session.send(new ServerFrame.Pong(ping.t()));
         }
@@ -174,6 +187,7 @@ public class ChatChannel {
             UUID id = accepted.completionId();
             session.started.add(id);
             completions.follow(id, () -> session.subscribe(id, 0));
+            followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }
 

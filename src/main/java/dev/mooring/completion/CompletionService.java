@@ -5,6 +5,7 @@ import dev.mooring.api.ErrorCode;
 import dev.mooring.api.Ids;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ModelRequest;
+import dev.mooring.model.ToolResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -27,15 +28,17 @@ public class CompletionService {
 
     private final CompletionRunner runner;
     private final CompletionStore store;
+    private final AgentStore agentStore;
     private final LiveCompletions live;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     private final TransactionSynchronizationRegistry transactions;
 
-    CompletionService(CompletionRunner runner, CompletionStore store, LiveCompletions live, CompletionMetrics metrics,
-                      ChatConfig config, TransactionSynchronizationRegistry transactions) {
+    CompletionService(CompletionRunner runner, CompletionStore store, AgentStore agentStore, LiveCompletions live,
+                      CompletionMetrics metrics, ChatConfig config, TransactionSynchronizationRegistry transactions) {
         this.runner = runner;
         this.store = store;
+        this.agentStore = agentStore;
         this.live = live;
         this.metrics = metrics;
         this.config = config;
@@ -60,7 +63,7 @@ public class CompletionService {
             throw new IllegalStateException("a completion begins inside the transaction that stores its question");
         }
         UUID id = UUID.randomUUID();
-        CompletionRun run = runner.hold(id, conversationId, messageId);
+        CompletionRun run = runner.hold(id, conversationId, messageId, request);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -77,7 +80,40 @@ public class CompletionService {
         });
         store.insert(id, conversationId, requestMessageId, messageId, config.nodeName(),
                 Instant.now().plus(config.completions().lease()));
+        runner.recordRequest(id, request);
         return id;
+    }
+
+    /**
+     * Takes the notebook's result of a tool call of an agent answer, on any connection and any node, once: it is
+     * stored, then sent to every subscriber as a {@code tool_result} event; the last result a model turn waited for
+     * starts the next turn.
+     *
+     * @return true when the call already had its result (nothing changed)
+     * @throws ApiException not_found for an unknown completion or call, or an answer that has ended
+     */
+    public boolean takeToolResult(UUID completionId, UUID callId, String output, boolean error) {
+        CompletionRun run = runOf(completionId);
+        if (run == null) {
+            settled(completionId);
+            throw ApiException.notFound("this answer has ended: its tool calls take no more results");
+        }
+        ToolResult result = new ToolResult(callId.toString(), cut(output, config.agent().maxResultChars()), error);
+        CompletionRun.ResultTaken taken = run.takeResult(result, (event, last) -> agentStore.addResult(event,
+                last ? config.nodeName() : null, Instant.now().plus(config.completions().lease())));
+        if (taken == CompletionRun.ResultTaken.CONTINUE) {
+            runner.continueRun(run);
+        }
+        return taken == CompletionRun.ResultTaken.DUPLICATE;
+    }
+
+    /** At most {@code max} characters of a tool's output, saying how much was cut; never half a surrogate pair. */
+    static String cut(String output, int max) {
+        if (output.length() <= max) {
+            return output;
+        }
+        int end = Character.isHighSurrogate(output.charAt(max - 1)) ? max - 1 : max;
+        return output.substring(0, end) + "\n[... " + (output.length() - end) + " characters cut]";
     }
 
     /** Whether the completion runs on this node (or ended and its end is not stored yet). */
@@ -102,7 +138,7 @@ public class CompletionService {
 
     /** Tells the subscriber how the completion ends, and no chunk: for a client that cancels what it does not follow. */
     public void tellEnd(UUID id, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = live.find(id);
+        CompletionRun run = runOf(id);
         if (run != null) {
             run.subscribeFromNow(subscribe.get());
         } else {
@@ -125,7 +161,7 @@ public class CompletionService {
      * @throws ApiException not_found for an unknown completion, unavailable for one another node runs
      */
     public void cancel(UUID id) {
-        CompletionRun run = live.find(id);
+        CompletionRun run = runOf(id);
         if (run != null) {
             run.cancel();
         } else {
@@ -175,13 +211,26 @@ public class CompletionService {
 
     /** Attaches a subscriber from {@code afterSeq}; returns how many chunks it was sent again. */
     private long attach(UUID id, long afterSeq, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = live.find(id);
+        CompletionRun run = runOf(id);
         if (run != null) {
             long backlog = run.backlog(afterSeq);
             run.subscribe(subscribe.get(), afterSeq);
             return backlog;
         }
-        return settled(id).replayTo(subscribe.get(), afterSeq);
+        return settled(id).replayTo(subscribe.get(), afterSeq, agentStore.events(id));
+    }
+
+    /**
+     * The run of a completion held in memory here, or of one that waits for tool results, restored from the store
+     * (after a restart, or once its run was retired); null for any other.
+     */
+    private CompletionRun runOf(UUID id) {
+        CompletionRun run = live.find(id);
+        if (run != null) {
+            return run;
+        }
+        return store.find(id).filter(stored -> stored.status() == CompletionStatus.WAITING).map(runner::restore)
+                .orElse(null);
     }
 
     /**

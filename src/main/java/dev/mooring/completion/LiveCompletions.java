@@ -11,6 +11,9 @@ interface LiveCompletions {
 
     void add(CompletionRun run);
 
+    /** Adds the run unless one of the same id is held; answers the one held. */
+    CompletionRun addIfAbsent(CompletionRun run);
+
     /** The run, or null if this node does not hold it. */
     CompletionRun find(UUID id);
 

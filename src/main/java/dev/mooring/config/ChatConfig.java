@@ -48,6 +48,8 @@ public interface ChatConfig {
 
     Prompt prompt();
 
+    Agent agent();
+
     /** Application-level heartbeats. */
     interface Heartbeat {
         /** How often the server sends {@code ping}. */
@@ -177,5 +179,20 @@ public interface ChatConfig {
         /** Characters of notebook context (cell source, outputs, error) kept in a prompt. */
         @WithDefault("12000")
         int contextChars();
+    }
+
+    /** Agent mode: the model calls the notebook's tools, which run in the browser. */
+    interface Agent {
+        /** Longest wait for a tool call's result; then the answer ends failed with {@code tool_timeout}. */
+        @WithDefault("10m")
+        Duration toolTimeout();
+
+        /** Model turns with tool calls in one answer; one more ends it failed. */
+        @WithDefault("20")
+        int maxSteps();
+
+        /** Characters of one tool result kept (stored and given to the model); the rest is cut with a note. */
+        @WithDefault("20000")
+        int maxResultChars();
     }
 }

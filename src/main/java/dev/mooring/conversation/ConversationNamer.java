@@ -5,6 +5,7 @@ import dev.mooring.completion.CompletionEnd;
 import dev.mooring.completion.CompletionService;
 import dev.mooring.completion.CompletionStatus;
 import dev.mooring.completion.Subscriber;
+import dev.mooring.completion.ToolEvent;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,6 +86,11 @@ class ConversationNamer {
             if (answer.length() < MAX_ANSWER_CHARS) {
                 answer.append(chunk.delta(), 0, Math.min(chunk.delta().length(), MAX_ANSWER_CHARS - answer.length()));
             }
+        }
+
+        /** A title is made from the answer's text: tool calls and results add nothing to it. */
+        @Override
+        public void toolEvent(ToolEvent event) {
         }
 
         @Override

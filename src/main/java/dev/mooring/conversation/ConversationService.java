@@ -8,6 +8,7 @@ import dev.mooring.model.HistoryTurn;
 import dev.mooring.model.ModelRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
@@ -30,11 +31,25 @@ public class ConversationService {
     private final CompletionService completions;
     private final ConversationNamer namer;
     private final StoredContext contexts;
+    private final Event<ConversationDeleted> deletions;
 
-    public ConversationService(CompletionService completions, ConversationNamer namer, ObjectMapper mapper) {
+    public ConversationService(CompletionService completions, ConversationNamer namer, ObjectMapper mapper,
+                               Event<ConversationDeleted> deletions) {
         this.completions = completions;
         this.namer = namer;
         this.contexts = new StoredContext(mapper);
+        this.deletions = deletions;
+    }
+
+    /**
+     * Checks that a conversation exists.
+     *
+     * @throws dev.mooring.api.ApiException not_found when it does not
+     */
+    public void requireExists(UUID id) {
+        if (QuarkusTransaction.requiringNew().call(() -> Conversation.findById(id)) == null) {
+            throw Ids.unknown("conversation", id);
+        }
     }
 
     /**
@@ -159,17 +174,19 @@ public class ConversationService {
                 conversation.createdAt, conversation.updatedAt, views);
     }
 
-    /** Deletes a conversation with its messages and completions, cancelling its running answers first. */
+    /**
+     * Deletes a conversation with its messages and completions, cancelling its running answers first; once the
+     * rows are gone, fires {@link ConversationDeleted}.
+     */
     public void delete(UUID id) {
-        if (QuarkusTransaction.requiringNew().call(() -> Conversation.findById(id)) == null) {
-            throw Ids.unknown("conversation", id);
-        }
+        requireExists(id);
         completions.cancelAll(id);
         // the completion rows go with their messages (ON DELETE CASCADE)
         QuarkusTransaction.requiringNew().run(() -> {
             Message.delete("conversationId", id);
             Conversation.deleteById(id);
         });
+        deletions.fire(new ConversationDeleted(id));
     }
 
     /** The conversation's completions by the assistant message each writes. */

@@ -85,7 +85,20 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), (r, s) -> { });
+        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), new RunOwner() {
+            @Override
+            public void ended(CompletionRun ended, FinalState state) {
+            }
+
+            @Override
+            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
+            }
+
+            @Override
+            public int maxSteps() {
+                return 0;
+            }
+        }, null);
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();

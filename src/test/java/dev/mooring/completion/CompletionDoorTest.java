@@ -52,6 +52,11 @@ class CompletionDoorTest {
         }
 
         @Override
+        public void toolEvent(ToolEvent event) {
+            throw new AssertionError("no tool event in chat mode: " + event);
+        }
+
+        @Override
         public void end(CompletionEnd ending) {
             end.complete(ending);
         }
@@ -101,6 +106,11 @@ class CompletionDoorTest {
             @Override
             public void chunk(Chunk chunk) {
                 told.add(chunk.delta());
+            }
+
+            @Override
+            public void toolEvent(ToolEvent event) {
+                told.add(event);
             }
 
             @Override
