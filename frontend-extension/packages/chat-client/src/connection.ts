@@ -308,8 +308,7 @@ export class Connection {
   #welcomed(welcome: WelcomeFrame, now: number): void {
     if (welcome.protocol !== PROTOCOL_VERSION)
       return this.#fail(
-        `the chat service speaks protocol version ${welcome.protocol} and this client speaks version ${PROTOCOL_VERSION}: ` +
-          'install matching versions of the service and the extension',
+        `the service speaks protocol ${welcome.protocol}, this client ${PROTOCOL_VERSION}: install matching versions`,
       );
     this.#welcome = welcome;
     this.#service = undefined;

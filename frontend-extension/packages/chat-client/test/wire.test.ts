@@ -149,7 +149,7 @@ describe('connection', () => {
     const states = statesOf(c);
     await untilState(c, 'failed');
     expect(c.status.reason).toBe(
-      'the chat service speaks protocol version 2 and this client speaks version 1: install matching versions of the service and the extension',
+      'the service speaks protocol 2, this client 1: install matching versions',
     );
     expect((await server.latest.closed).code).toBe(1000);
     expect(clock.pending).toBe(0);
