@@ -21,6 +21,7 @@ import java.util.UUID;
 
 import static dev.mooring.testing.ServiceTestSupport.TOKEN;
 import static dev.mooring.testing.ServiceTestSupport.api;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,8 @@ class AnswerLimitsTest {
             assertEquals("accepted", more.get(others.get(0)).path("type").asText());
             assertEquals("accepted", more.get(others.get(1)).path("type").asText());
             assertEquals("rate_limited", more.get(others.get(2)).path("code").asText(), "five run in all");
+            // a model call starts after its accepted frame: wait for the five, then none more
+            await().until(() -> model().requestCount() >= requests + 5);
             assertEquals(requests + 5, model().requestCount(), "refused questions call no model");
             assertEquals(conversations + 5, api().get("/api/conversations").then().extract().jsonPath()
                     .getList("$").size(), "refused questions store nothing");
