@@ -116,6 +116,8 @@ export interface WelcomeFrame {
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   model: ModelInfo;
+  /** The service instance that answers this connection (its `CHAT_NODE_NAME`); absent from older services. */
+  node?: string;
 }
 
 /** The `chat` frame was stored. */

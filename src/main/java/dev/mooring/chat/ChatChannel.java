@@ -62,7 +62,8 @@ public class ChatChannel {
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
                 replaced -> completions.unsubscribe(replaced.completionId, replaced));
         metrics.connectionOpened();
-        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model));
+        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model,
+                config.nodeName()));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }

@@ -14,9 +14,9 @@ public sealed interface ServerFrame {
     @JsonProperty("type")
     String type();
 
-    /** Sent at once when a connection opens. */
+    /** Sent at once when a connection opens; {@code node} names the service instance that answers. */
     record Welcome(int protocol, String connectionId, long heartbeatIntervalMs, long heartbeatTimeoutMs,
-                   Model model) implements ServerFrame {
+                   Model model, String node) implements ServerFrame {
         public String type() {
             return "welcome";
         }
