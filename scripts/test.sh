@@ -2,9 +2,12 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
+#   2. several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster): answers
+#      resumed and cancelled across nodes, nodes killed, frozen and restarted, users kept apart, our TypeScript client
+#      through the balancer;
+#   3. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
 #      server extension (pytest), after building the client and the prebuilt labextension;
-#   3. the end-to-end scenarios in real JupyterLab and Chromium.
+#   4. the end-to-end scenarios in real JupyterLab and Chromium.
 # The last line sums them up as "N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +33,8 @@ stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp cl
 stage service-h2 ./mvnw -B -ntp clean verify
 
 stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
+# After the client's build (one test drives it in Node); packages its own jar into target/cluster-app.
+stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
 stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
 stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'

@@ -1,5 +1,6 @@
 package dev.mooring.bench;
 
+import dev.mooring.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -10,8 +11,6 @@ import io.vertx.redis.client.Response;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * pub/sub (a channel per answer, one pattern subscription) and PostgreSQL LISTEN/NOTIFY (one channel, a NOTIFY per
  * chunk in its own transaction). For each: chunks per second flat out, added latency at a paced load, the time to
  * replay a 1,000-chunk backlog, and what a restart of the engine loses. Publisher and follower are separate
- * connections in this JVM, so both moments come from one clock. Starts its own redis-server; PostgreSQL is the JDBC
+ * connections in this JVM, so both moments come from one clock. Starts its own redis-server ({@link RedisProcess}); PostgreSQL is the JDBC
  * URL given. Run by {@code scripts/bench-relay.sh}; writes Markdown to the file named by the first argument.
  */
 public final class RelayEngines {
@@ -73,7 +72,7 @@ public final class RelayEngines {
         report.append("| engine | chunks/s flat out (50 answers) | added latency at 5,000 chunks/s, p50 / p99 / max (ms) "
                 + "| replay of 1,000 chunks from the engine (ms) | restart of the engine mid-answer |\n")
                 .append("| --- | --- | --- | --- | --- |\n");
-        try (RedisServer redis = RedisServer.start()) {
+        try (RedisProcess redis = RedisProcess.start()) {
             Vertx vertx = Vertx.vertx();
             try {
                 List<Engine> engines = List.of(new Streams(vertx, redis.url()), new PubSub(vertx, redis.url()),
@@ -154,7 +153,7 @@ public final class RelayEngines {
      * 200 chunks, then 200 more at 200 chunks/s during which redis-server (no persistence, as deployed) is stopped
      * for 0.3 s and started again: what the follower got of those, and what the engine still holds.
      */
-    private static String restart(Engine engine, RedisServer redis) throws Exception {
+    private static String restart(Engine engine, RedisProcess redis) throws Exception {
         String run = "restart" + System.nanoTime();
         ConcurrentLinkedQueue<Received> sink = new ConcurrentLinkedQueue<>();
         engine.follow(run, 1, sink);
@@ -507,60 +506,6 @@ public final class RelayEngines {
         @Override
         public void close() throws Exception {
             publisher.close();
-        }
-    }
-
-    /** A redis-server of this benchmark's own on a free port, without persistence (as the cluster runs it). */
-    private static final class RedisServer implements AutoCloseable {
-        private final int port;
-        private final Path dir;
-        private Process process;
-
-        private RedisServer(int port, Path dir) {
-            this.port = port;
-            this.dir = dir;
-        }
-
-        static RedisServer start() throws Exception {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            RedisServer server = new RedisServer(port, Files.createTempDirectory("relay-bench-redis"));
-            server.launch();
-            return server;
-        }
-
-        String url() {
-            return "redis://127.0.0.1:" + port;
-        }
-
-        void launch() throws Exception {
-            process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                    return;
-                } catch (IOException notYet) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("redis-server did not start; see " + dir);
-                    }
-                    Thread.sleep(50);
-                }
-            }
-        }
-
-        void stop() throws Exception {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
