@@ -145,7 +145,7 @@ public class ChatChannel {
         if (completions.stopping()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the service is shutting down; send again once reconnected");
         }
-        Acceptance accepted = conversations.accept(Translation.question(chat));
+        Acceptance accepted = conversations.accept(Translation.question(session.user(), chat));
         session.send(Translation.accepted(chat.clientMessageId(), accepted));
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();

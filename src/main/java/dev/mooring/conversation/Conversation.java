@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A conversation: a titled thread of messages. */
+/** A conversation: a titled thread of messages, of one user. */
 @Entity
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
@@ -21,21 +21,32 @@ public class Conversation extends PanacheEntityBase {
 
     public String title;
 
+    /** Whose it is: only that user sees it. */
+    @Column(name = "owner_user")
+    public String ownerUser;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Stores a new conversation titled after the first line of its first question. */
-    static Conversation start(String firstQuestion, Instant now) {
+    /** Stores a new conversation of {@code user} titled after the first line of its first question. */
+    static Conversation start(String user, String firstQuestion, Instant now) {
         Conversation conversation = new Conversation();
         conversation.id = UUID.randomUUID();
+        conversation.ownerUser = user;
         conversation.title = title(firstQuestion);
         conversation.createdAt = now;
         conversation.updatedAt = now;
         conversation.persist();
         return conversation;
+    }
+
+    /** The conversation if it exists and is {@code user}'s; another user's reads as unknown. */
+    static Conversation ofUser(UUID id, String user) {
+        Conversation conversation = findById(id);
+        return conversation != null && conversation.ownerUser.equals(user) ? conversation : null;
     }
 
     static String title(String text) {

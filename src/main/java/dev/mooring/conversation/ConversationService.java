@@ -36,20 +36,21 @@ public class ConversationService {
 
     /**
      * Stores the question, its conversation (if new), the assistant message and the running completion that writes
-     * it, all in one transaction; the completion starts once that commits. A {@code clientMessageId} seen before, on
-     * any connection, answers the original ids instead: the unique key settles two that race.
+     * it, all in one transaction; the completion starts once that commits. A {@code clientMessageId} the same user
+     * sent before, on any connection and any node, answers the original ids instead: the unique key settles two that
+     * race.
      *
-     * @throws dev.mooring.api.ApiException not_found for an unknown conversation
+     * @throws dev.mooring.api.ApiException not_found for an unknown conversation, or another user's
      */
     public Acceptance accept(Question question) {
-        Acceptance earlier = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.clientMessageId()));
+        Acceptance earlier = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.user(), question.clientMessageId()));
         if (earlier != null) {
             return earlier;
         }
         try {
             return QuarkusTransaction.requiringNew().call(() -> store(question));
         } catch (PersistenceException e) {
-            Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.clientMessageId()));
+            Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.user(), question.clientMessageId()));
             if (raced != null) {
                 return raced;
             }
@@ -57,8 +58,9 @@ public class ConversationService {
         }
     }
 
-    private Acceptance findDuplicate(String clientMessageId) {
-        Message user = Message.find("clientMessageId", clientMessageId).firstResult();
+    private Acceptance findDuplicate(String ownerUser, String clientMessageId) {
+        Message user = Message.find("ownerUser = ?1 and clientMessageId = ?2", ownerUser, clientMessageId)
+                .firstResult();
         if (user == null) {
             return null;
         }
@@ -72,10 +74,10 @@ public class ConversationService {
         Conversation conversation;
         List<HistoryTurn> history;
         if (question.conversationId() == null) {
-            conversation = Conversation.start(question.text(), now);
+            conversation = Conversation.start(question.user(), question.text(), now);
             history = List.of();
         } else {
-            conversation = Conversation.findById(question.conversationId());
+            conversation = Conversation.ofUser(question.conversationId(), question.user());
             if (conversation == null) {
                 throw Ids.unknown("conversation", question.conversationId());
             }
@@ -83,7 +85,7 @@ public class ConversationService {
             history = history(conversation.id);
         }
         Message user = Message.user(conversation.id, question, contexts.write(question.context()), now);
-        Message assistant = Message.assistant(conversation.id, now);
+        Message assistant = Message.assistant(conversation.id, question.user(), now);
         Message.flush(); // the completion row refers to both messages, and a raced clientMessageId fails here
         UUID completionId = completions.begin(conversation.id, user.id, assistant.id,
                 new ModelRequest(history, question.text(), question.context(), question.mode()));
@@ -106,15 +108,17 @@ public class ConversationService {
         return turns;
     }
 
+    /** The conversations of {@code user}, most recently active first. */
     @Transactional
-    public List<ConversationViews.Summary> list() {
-        List<Conversation> all = Conversation.list("order by updatedAt desc, createdAt desc");
+    public List<ConversationViews.Summary> list(String user) {
+        List<Conversation> all = Conversation.list("ownerUser = ?1 order by updatedAt desc, createdAt desc", user);
         return all.stream().map(c -> new ConversationViews.Summary(c.id, c.title, c.createdAt, c.updatedAt)).toList();
     }
 
+    /** One conversation of {@code user} with its messages; another user's reads as unknown. */
     @Transactional
-    public ConversationViews.Detail get(UUID id) {
-        Conversation conversation = Conversation.findById(id);
+    public ConversationViews.Detail get(UUID id, String user) {
+        Conversation conversation = Conversation.ofUser(id, user);
         if (conversation == null) {
             throw Ids.unknown("conversation", id);
         }
@@ -131,9 +135,9 @@ public class ConversationService {
                 conversation.updatedAt, views);
     }
 
-    /** Deletes a conversation with its messages and completions, cancelling its running answers first. */
-    public void delete(UUID id) {
-        if (QuarkusTransaction.requiringNew().call(() -> Conversation.findById(id)) == null) {
+    /** Deletes a conversation of {@code user} with its messages and completions, cancelling its running answers first. */
+    public void delete(UUID id, String user) {
+        if (QuarkusTransaction.requiringNew().call(() -> Conversation.ofUser(id, user)) == null) {
             throw Ids.unknown("conversation", id);
         }
         completions.cancelAll(id);

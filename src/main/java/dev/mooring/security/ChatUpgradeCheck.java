@@ -1,17 +1,28 @@
 package dev.mooring.security;
 
+import dev.mooring.api.Caller;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Refuses the chat socket's upgrade before it happens: 401 without the token, 403 from a foreign origin. */
+import java.time.Instant;
+
+/**
+ * Refuses the chat socket's upgrade before it happens: 401 without the token (or, serving several users, without a
+ * valid assertion of the user), 403 from a foreign origin. The connection's user goes into its user data.
+ */
 @ApplicationScoped
 public class ChatUpgradeCheck implements HttpUpgradeCheck {
 
-    private final AccessPolicy policy;
+    private static final UserData.TypedKey<String> USER = UserData.TypedKey.forString(Caller.CONNECTION_KEY);
 
-    public ChatUpgradeCheck(AccessPolicy policy) {
+    private final AccessPolicy policy;
+    private final UserAssertions users;
+
+    public ChatUpgradeCheck(AccessPolicy policy, UserAssertions users) {
         this.policy = policy;
+        this.users = users;
     }
 
     @Override
@@ -19,7 +30,11 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
         return switch (policy.check(context.httpRequest(), true)) {
             case NO_TOKEN -> CheckResult.rejectUpgrade(401);
             case FORBIDDEN_ORIGIN -> CheckResult.rejectUpgrade(403);
-            case ALLOWED -> CheckResult.permitUpgrade();
+            case ALLOWED -> users.userOf(context.httpRequest().getHeader(UserAssertions.HEADER), Instant.now())
+                    .map(user -> {
+                        context.userData().put(USER, user);
+                        return CheckResult.permitUpgrade();
+                    }).orElseGet(() -> CheckResult.rejectUpgrade(401));
         };
     }
 }
