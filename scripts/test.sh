@@ -7,7 +7,8 @@
 #      through the balancer;
 #   3. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
 #      server extension (pytest), after building the client and the prebuilt labextension;
-#   4. the end-to-end scenarios in real JupyterLab and Chromium.
+#   4. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
+#   5. the end-to-end scenarios in real JupyterLab and Chromium.
 # The last line sums them up as "N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +39,7 @@ stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dclus
 stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
 stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
 stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'
+stage bench-smoke scripts/bench.sh --smoke
 stage e2e scripts/test-e2e.sh
 
 # Sum the test counts that each runner printed.

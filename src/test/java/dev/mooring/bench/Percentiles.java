@@ -3,7 +3,7 @@ package dev.mooring.bench;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Percentiles of measured times, formatted for the results table. */
+/** Percentiles of measured times, formatted for the results tables. */
 final class Percentiles {
 
     private Percentiles() {
@@ -13,8 +13,17 @@ final class Percentiles {
     static String of(double[] times, boolean withMax) {
         double[] sorted = times.clone();
         Arrays.sort(sorted);
-        double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
-        String text = String.format(Locale.ROOT, "%.1f / %.1f", sorted[sorted.length / 2], p99);
+        String text = String.format(Locale.ROOT, "%.1f / %.1f", at(sorted, 0.5), at(sorted, 0.99));
         return withMax ? text + String.format(Locale.ROOT, " / %.1f", sorted[sorted.length - 1]) : text;
+    }
+
+    static double p99(double[] times) {
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        return at(sorted, 0.99);
+    }
+
+    private static double at(double[] sorted, double quantile) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * quantile) - 1))];
     }
 }
