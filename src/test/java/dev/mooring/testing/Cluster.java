@@ -1,8 +1,18 @@
 package dev.mooring.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mooring.security.UserAssertions;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +27,15 @@ import java.util.concurrent.CompletableFuture;
 public final class Cluster implements AutoCloseable {
 
     private final Path dir;
+    private final String usersSecret;
+    private final HttpClient http = HttpClient.newHttpClient();
     private final RedisProcess redis;
     private final Map<String, ServiceProcess> nodes = new LinkedHashMap<>();
     private final Balancer balancer;
 
-    private Cluster(Path dir, RedisProcess redis, List<ServiceProcess> started, Balancer balancer) {
+    private Cluster(Path dir, String usersSecret, RedisProcess redis, List<ServiceProcess> started, Balancer balancer) {
         this.dir = dir;
+        this.usersSecret = usersSecret;
         this.redis = redis;
         for (int i = 0; i < started.size(); i++) {
             nodes.put(name(i + 1), started.get(i));
@@ -60,7 +73,7 @@ public final class Cluster implements AutoCloseable {
             for (int i = 0; i < started.size(); i++) {
                 members.add(new Balancer.Node(name(i + 1), started.get(i).address()));
             }
-            return new Cluster(dir, redis, started, Balancer.start(dir, members));
+            return new Cluster(dir, env.get("CHAT_USERS_SECRET"), redis, started, Balancer.start(dir, members));
         } catch (IOException | RuntimeException e) {
             started.forEach(ServiceProcess::kill);
             redis.close();
@@ -107,6 +120,50 @@ public final class Cluster implements AutoCloseable {
     /** A client on one node, around the balancer. */
     public WsClient connectTo(String node) {
         return WsClient.connect(node(node).baseUrl(), ServiceProcess.TOKEN);
+    }
+
+    /** A client of {@code user} on one node (the cluster serves several users: CHAT_USERS_SECRET in its env). */
+    public WsClient connectTo(String node, String user) {
+        return WsClient.connect(WsClient.chatUri(node(node).baseUrl(), ServiceProcess.TOKEN), userHeader(user));
+    }
+
+    /** {@code method path} on one node as {@code user} (null: no assertion), with the token. */
+    public HttpResponse<String> request(String node, String user, String method, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node(node).baseUrl() + path))
+                .header("Authorization", "Bearer " + ServiceProcess.TOKEN).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (user != null) {
+            userHeader(user).forEach(request::header);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code GET path} on one node as {@code user}, as JSON; fails unless it answers 200. */
+    public JsonNode get(String node, String user, String path) {
+        HttpResponse<String> response = request(node, user, "GET", path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " on " + node + ": " + response.statusCode() + " " + response.body());
+        }
+        try {
+            return WsClient.JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, String> userHeader(String user) {
+        if (usersSecret == null) {
+            return Map.of();
+        }
+        return Map.of(UserAssertions.HEADER, UserAssertions.assertion(UserAssertions.userKey(usersSecret, user), user,
+                Instant.now().plusSeconds(60)));
     }
 
     @Override

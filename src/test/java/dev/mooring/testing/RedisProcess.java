@@ -49,6 +49,13 @@ public final class RedisProcess implements AutoCloseable {
         FreePort.awaitListening(port, process, "redis-server (log in " + dir + ")");
     }
 
+    /** Starts it again if a test stopped it. */
+    public void ensureRunning() {
+        if (process == null || !process.isAlive()) {
+            launch();
+        }
+    }
+
     /** SIGTERM, and waits for the exit: what it held is gone. */
     public void stop() {
         if (process != null && process.isAlive()) {
