@@ -45,7 +45,10 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response mapAny(Exception e) {
-        LOG.error("REST request failed", e);
+        LOG.error("REST request failed", RedactedFailure.of(e));
+        if (RedactedFailure.fromDatabase(e)) {
+            return body(503, ErrorCode.UNAVAILABLE, "the service cannot reach its database right now; try again");
+        }
         return body(500, ErrorCode.INTERNAL, "the service failed; see its log");
     }
 

@@ -2,6 +2,7 @@ package dev.mooring.chat;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
+import dev.mooring.api.RedactedFailure;
 import dev.mooring.completion.CompletionService;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.conversation.Acceptance;
@@ -60,7 +61,7 @@ public class ChatChannel {
     void open(WebSocketConnection connection) {
         ChatSession session = ChatSession.open(connection, codec, new TokenBucket(config.rateLimit().framesPerSecond(),
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
-                replaced -> completions.unsubscribe(replaced.completionId, replaced));
+                replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
         session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model,
                 config.nodeName()));
@@ -95,13 +96,13 @@ public class ChatChannel {
         }
         session.lastFrameAt = System.currentTimeMillis();
         if (!session.bucket.tryTake(System.nanoTime())) {
-            reject(session, new ApiException(ErrorCode.RATE_LIMITED,
-                    "too many frames; slow down and send this again", true), codec.refOf(text));
+            refuseUnread(session, new ApiException(ErrorCode.RATE_LIMITED,
+                    "too many frames; slow down and send this again", true), text);
             return;
         }
         if (utf8Length(text, config.maxFrameBytes()) > config.maxFrameBytes()) {
-            reject(session, new ApiException(ErrorCode.TOO_LARGE, "the frame is larger than "
-                    + config.maxFrameBytes() + " bytes; send less notebook context"), codec.refOf(text));
+            refuseUnread(session, new ApiException(ErrorCode.TOO_LARGE, "the frame is larger than "
+                    + config.maxFrameBytes() + " bytes; send less notebook context"), text);
             return;
         }
         ClientFrame frame;
@@ -117,9 +118,24 @@ public class ChatChannel {
         } catch (ApiException e) {
             reject(session, e, frame.ref());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "frame on connection %s failed", session.id());
-            session.send(new ServerFrame.Error(ErrorCode.INTERNAL, "the service failed to handle this frame; "
-                    + "see its log", true, frame.ref()));
+            LOG.errorf(RedactedFailure.of(e), "frame on connection %s failed", session.id());
+            session.send(RedactedFailure.fromDatabase(e)
+                    ? new ServerFrame.Error(ErrorCode.UNAVAILABLE, "the service cannot reach its database right now; "
+                            + "send this again shortly", true, frame.ref())
+                    : new ServerFrame.Error(ErrorCode.INTERNAL, "the service failed to handle this frame; see its log",
+                            true, frame.ref()));
+        }
+    }
+
+    /**
+     * A message the socket would not read: past {@code chat.max-socket-frame-bytes} in fragments (a single frame
+     * that large is answered by {@link SocketFrameLimit}, before the socket drops). It closes with 1009 and says why.
+     */
+    void failed(WebSocketConnection connection, Throwable failure) {
+        ChatSession session = ChatSession.of(connection);
+        if (session != null && failure instanceof IllegalStateException && String.valueOf(failure.getMessage())
+                .contains("max message size")) {
+            session.close(SocketFrameLimit.MESSAGE_TOO_BIG, SocketFrameLimit.reason(config.maxSocketFrameBytes()));
         }
     }
 
@@ -145,10 +161,17 @@ public class ChatChannel {
         if (completions.stopping()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the service is shutting down; send again once reconnected");
         }
+        session.started.removeIf(id -> !completions.runsHere(id));
+        int allowed = config.completions().maxRunningPerConnection();
+        if (session.started.size() >= allowed) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "this connection has " + allowed + " answers being written; "
+                    + "send this again once one has ended", true);
+        }
         Acceptance accepted = conversations.accept(Translation.question(session.user(), chat));
         session.send(Translation.accepted(chat.clientMessageId(), accepted));
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
+            session.started.add(id);
             completions.follow(id, () -> session.subscribe(id, 0));
         }
     }
@@ -157,10 +180,16 @@ public class ChatChannel {
         metrics.frameRejected();
         boolean retryable = e.retryable() || e.code() == ErrorCode.UNAVAILABLE;
         session.send(new ServerFrame.Error(e.code(), e.getMessage(), retryable, ref));
-        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.TOO_LARGE) {
-            if (++session.violations >= config.rateLimit().maxViolations()) {
-                session.close(POLICY, "too many refused frames");
-            }
+    }
+
+    /**
+     * Refuses a frame over the connection's budget or size without reading it (its ref comes from its first
+     * characters); a connection that keeps sending such frames is closed with 1008.
+     */
+    private void refuseUnread(ChatSession session, ApiException e, String text) {
+        reject(session, e, codec.refOf(text));
+        if (++session.violations >= config.rateLimit().maxViolations()) {
+            session.close(POLICY, "too many refused frames");
         }
     }
 

@@ -7,9 +7,12 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +35,8 @@ final class ChatSession {
     volatile long lastFrameAt;
     long lastPingAt;
     int violations;
+    /** The answers this connection asked for that may still run; only its inbound thread touches it. */
+    final Set<UUID> started = new HashSet<>();
     private final FrameCodec codec;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
@@ -39,9 +44,11 @@ final class ChatSession {
     private final Consumer<Throwable> failed;
     private final Map<UUID, Subscription> subscriptions = new ConcurrentHashMap<>(4);
     private final Consumer<Subscription> onReplaced;
+    private final Runnable onTooSlow;
+    private final AtomicBoolean tooSlow = new AtomicBoolean();
 
     private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending, long now,
-                        Consumer<Subscription> onReplaced) {
+                        Consumer<Subscription> onReplaced, Runnable onTooSlow) {
         this.connection = connection;
         this.codec = codec;
         this.bucket = bucket;
@@ -49,6 +56,7 @@ final class ChatSession {
         this.lastFrameAt = now;
         this.lastPingAt = now;
         this.onReplaced = onReplaced;
+        this.onTooSlow = onTooSlow;
         this.written = v -> pending.decrementAndGet();
         this.failed = e -> pending.decrementAndGet();
     }
@@ -57,11 +65,12 @@ final class ChatSession {
      * Opens the session of {@code connection}.
      *
      * @param onReplaced called with a subscription that a newer one to the same completion replaces
+     * @param onTooSlow  called once if the connection is closed for leaving too many frames unread
      */
     static ChatSession open(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
-                            Consumer<Subscription> onReplaced) {
+                            Consumer<Subscription> onReplaced, Runnable onTooSlow) {
         ChatSession session = new ChatSession(connection, codec, bucket, maxPending, System.currentTimeMillis(),
-                onReplaced);
+                onReplaced, onTooSlow);
         connection.userData().put(KEY, session);
         return session;
     }
@@ -95,7 +104,10 @@ final class ChatSession {
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
-            close(TRY_AGAIN_LATER, "too slow to read; reconnect and resume");
+            if (tooSlow.compareAndSet(false, true)) {
+                onTooSlow.run();
+                close(TRY_AGAIN_LATER, "too slow to read; reconnect and resume");
+            }
             return;
         }
         connection.sendText(frame).subscribe().with(written, failed);

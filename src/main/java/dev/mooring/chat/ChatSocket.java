@@ -45,5 +45,6 @@ public class ChatSocket {
     @OnError
     public void error(WebSocketConnection connection, Throwable failure) {
         LOG.debugf(failure, "socket error on connection %s", connection.id());
+        channel.failed(connection, failure);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.api.RedactedFailure;
 import dev.mooring.config.ChatConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,15 +11,20 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Makes running completions durable: on start-up, marks {@code interrupted} what a previous process left running;
- * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction, and
- * renews this node's lease on what it runs; and, every lease, interrupts what dead nodes left running.
+ * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction
+ * (row by row when the database refuses the batch, so one bad row holds back only itself), and renews this node's
+ * lease on what it runs; and, every lease, interrupts what dead nodes left running.
  */
 @ApplicationScoped
 class Checkpointer {
@@ -29,6 +35,8 @@ class Checkpointer {
     private final LiveCompletions live;
     private final ChatConfig config;
     private long lastLeaseRenewal;
+    private boolean failing;
+    private final Set<UUID> refusedRows = new HashSet<>();
     private ScheduledFuture<?> loop;
 
     Checkpointer(CompletionStore store, LiveCompletions live, ChatConfig config) {
@@ -66,24 +74,56 @@ class Checkpointer {
                 }
             }
             if (!batch.isEmpty()) {
-                store.checkpoint(batch, config.nodeName(), Instant.ofEpochMilli(now + lease));
+                Map<UUID, RuntimeException> refused = store.checkpoint(batch, config.nodeName(),
+                        Instant.ofEpochMilli(now + lease));
                 for (int i = 0; i < runs.size(); i++) {
-                    runs.get(i).checkpointed(batch.get(i).lastSeq());
+                    if (!refused.containsKey(runs.get(i).id())) {
+                        runs.get(i).checkpointed(batch.get(i).lastSeq());
+                    }
                 }
+                noteRefused(refused);
             }
             if (renew) {
                 lastLeaseRenewal = now;
             }
+            if (failing) {
+                failing = false;
+                LOG.info("checkpoints are stored again");
+            }
         } catch (RuntimeException e) {
-            LOG.warn("checkpoint pass failed; the next pass writes the progress again", e);
+            if (!failing) {
+                failing = true;
+                LOG.warnf(RedactedFailure.of(e), "a checkpoint pass failed; every pass writes the progress again "
+                        + "until one succeeds");
+            }
         }
     }
 
-    /** Completions of nodes whose lease ran out (the node died) end {@code interrupted}. */
+    /** Logs each completion whose row the database refuses once, when it starts refusing it. */
+    private void noteRefused(Map<UUID, RuntimeException> refused) {
+        refused.forEach((id, failure) -> {
+            if (!refusedRows.contains(id)) {
+                LOG.warnf(RedactedFailure.of(failure), "the database refused the progress of completion %s; the "
+                        + "other answers were stored, and this one is tried again every pass", id);
+            }
+        });
+        refusedRows.clear();
+        refusedRows.addAll(refused.keySet());
+    }
+
+    /**
+     * Completions of other nodes whose lease ran out (the node died) end {@code interrupted}. This node's own are
+     * left alone: it runs them, and its lease may have run out only because its database was unreachable.
+     */
     @Scheduled(every = "${chat.completions.lease}", delayed = "${chat.completions.lease}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void interruptExpired() {
-        store.interruptOrphans(null, Instant.now());
+        try {
+            store.interruptExpired(config.nodeName(), Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf(RedactedFailure.of(e), "the sweep for answers of dead nodes failed; it runs again in %s",
+                    config.completions().lease());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -98,7 +98,8 @@ final class CompletionRun implements ModelStreamListener {
 
     @Override
     public void onError(ModelError error) {
-        end(CompletionStatus.FAILED, CompletionError.model(error.message(), error.retryable()));
+        end(CompletionStatus.FAILED, error.busy() ? CompletionError.busy(error.message())
+                : CompletionError.model(error.message(), error.retryable()));
     }
 
     /** Stops the provider's stream and ends the completion {@code cancelled}. */
@@ -191,10 +192,11 @@ final class CompletionRun implements ModelStreamListener {
 
     /**
      * The progress to write, if any chunk arrived since the last stored checkpoint (or {@code always}, to renew a
-     * lease). It stays due until {@link #checkpointed} reports it stored, so a failed pass is written by the next.
+     * lease). It stays due until {@link #checkpointed} reports it stored, so a failed pass is written by the next;
+     * an ending run's progress is written too (its lease held) until its end is stored.
      */
     synchronized Progress progress(boolean always) {
-        if (phase != Phase.RUNNING || (!always && lastSeq == checkpointedSeq)) {
+        if (phase == Phase.ENDED || (!always && lastSeq == checkpointedSeq)) {
             return null;
         }
         return new Progress(id, text.toString(), lastSeq, chunkLengths.toString());
@@ -205,8 +207,15 @@ final class CompletionRun implements ModelStreamListener {
         checkpointedSeq = Math.max(checkpointedSeq, seq);
     }
 
+    /** Whether it runs, or ended and its end is not stored yet: either way no subscriber has been told it ended. */
     synchronized boolean running() {
         return phase != Phase.ENDED;
+    }
+
+    /** The live state as REST shows it while it runs; {@code durableSeq} is what the last checkpoint stored. */
+    synchronized CompletionView view() {
+        return new CompletionView(id, conversationId, CompletionStatus.RUNNING.label(), lastSeq, text.toString(),
+                checkpointedSeq, null);
     }
 
     /** Whether it ended (and told its subscribers) before {@code millis}. */
@@ -216,10 +225,6 @@ final class CompletionRun implements ModelStreamListener {
 
     synchronized long lastSeq() {
         return lastSeq;
-    }
-
-    synchronized String text() {
-        return text.toString();
     }
 
     private String chunk(long seq) {

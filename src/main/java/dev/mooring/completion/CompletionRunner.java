@@ -1,5 +1,8 @@
 package dev.mooring.completion;
 
+import dev.mooring.api.ApiException;
+import dev.mooring.api.ErrorCode;
+import dev.mooring.api.RedactedFailure;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelRequest;
@@ -13,18 +16,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The life of every run on this node: holds it in memory, starts its model call, stores how it ended before its
- * subscribers hear of it, retires it from memory a while after, and ends every running one {@code interrupted} when
- * the service stops.
+ * The life of every run on this node: holds it in memory (within the bound on running answers), starts its model
+ * call, stores how it ended before its subscribers hear of it (retrying for as long as the store refuses, the run
+ * kept in memory meanwhile), retires it from memory a while after, and ends every running one {@code interrupted}
+ * when the service stops.
  */
 @ApplicationScoped
 class CompletionRunner {
 
     private static final Logger LOG = Logger.getLogger(CompletionRunner.class);
-    private static final int FINISH_ATTEMPTS = 5;
+    private static final long FIRST_RETRY_MS = 100;
+    private static final long LAST_RETRY_MS = 2000;
 
     private final ChatModelGateway model;
     private final CompletionStore store;
@@ -33,24 +40,37 @@ class CompletionRunner {
     private final ChatConfig config;
     /** Quarkus's worker pool: the end is stored there, never on the provider's thread. */
     private final Executor executor;
+    private final ScheduledExecutorService retries;
+    /** One permit per answer running (or ending) on this node. */
+    private final Semaphore running;
     private volatile boolean stopping;
 
     CompletionRunner(ChatModelGateway model, CompletionStore store, LiveCompletions live, CompletionMetrics metrics,
-                     ChatConfig config, Executor executor) {
+                     ChatConfig config, Executor executor, ScheduledExecutorService retries) {
         this.model = model;
         this.store = store;
         this.live = live;
         this.metrics = metrics;
         this.config = config;
         this.executor = executor;
+        this.retries = retries;
+        this.running = new Semaphore(config.completions().maxRunning());
     }
 
     boolean stopping() {
         return stopping;
     }
 
-    /** A new run, held in memory at once (so that a resume finds it) but not started. */
+    /**
+     * A new run, held in memory at once (so that a resume finds it) but not started.
+     *
+     * @throws ApiException rate_limited when as many answers as allowed are running already
+     */
     CompletionRun hold(UUID id, UUID conversationId, UUID messageId) {
+        if (!running.tryAcquire()) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "the service is writing as many answers as it may ("
+                    + config.completions().maxRunning() + "); send this again once one has ended", true);
+        }
         CompletionRun run = new CompletionRun(id, conversationId, messageId, this::ended);
         live.add(run);
         return run;
@@ -59,6 +79,7 @@ class CompletionRunner {
     /** Lets go of a run that will never start (the question it answers was not stored). */
     void release(CompletionRun run) {
         live.remove(run.id());
+        running.release();
     }
 
     void start(CompletionRun run, ModelRequest request) {
@@ -69,39 +90,52 @@ class CompletionRunner {
         try {
             run.attach(model.stream(request, run));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "model call for completion %s could not start", run.id());
+            LOG.errorf(RedactedFailure.of(e), "model call for completion %s could not start", run.id());
             run.end(CompletionStatus.FAILED, CompletionError.model("the model could not be called; see the service log",
                     true));
         }
     }
 
     private void ended(CompletionRun run, FinalState state) {
+        metrics.endPending();
+        storeEnd(run, state, 1);
+    }
+
+    private void storeEnd(CompletionRun run, FinalState state, int attempt) {
         try {
-            executor.execute(() -> publish(run, state));
+            executor.execute(() -> tryStoreEnd(run, state, attempt));
         } catch (RejectedExecutionException e) {
-            publish(run, state);
+            tryStoreEnd(run, state, attempt);
         }
     }
 
-    private void publish(CompletionRun run, FinalState state) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                store.finish(state);
-                break;
-            } catch (RuntimeException e) {
-                if (attempt == FINISH_ATTEMPTS) {
-                    LOG.errorf(e, "could not store the end of completion %s; it will read as interrupted", run.id());
-                    break;
-                }
-                LOG.warnf("storing the end of completion %s failed (attempt %d), retrying", run.id(), attempt);
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+    /**
+     * Stores the end, then tells it; if the store refuses, tries again with backoff, for as long as it takes. The
+     * run stays in memory meanwhile, so a resume or a REST read sees it still running, never an end that the
+     * database does not hold.
+     */
+    private void tryStoreEnd(CompletionRun run, FinalState state, int attempt) {
+        try {
+            store.finish(state);
+        } catch (RuntimeException e) {
+            long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt - 1, 10));
+            if (attempt == 1) {
+                LOG.warnf(RedactedFailure.of(e), "storing the end of completion %s failed; trying again every %d ms "
+                        + "at most, and telling its end only once it is stored", run.id(), LAST_RETRY_MS);
             }
+            try {
+                retries.schedule(() -> storeEnd(run, state, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                LOG.warnf("the end of completion %s was not stored before shutdown; start-up marks it interrupted",
+                        run.id());
+            }
+            return;
         }
+        if (attempt > 1) {
+            LOG.infof("the end of completion %s is stored (attempt %d)", run.id(), attempt);
+        }
+        metrics.endStored();
+        running.release();
         run.published(state);
         metrics.completionEnded(state.status());
     }

@@ -53,14 +53,13 @@ public class CompletionService {
      * held in memory before the commit, so a resume can never find the row without its run.
      *
      * @return the new completion's id
+     * @throws ApiException rate_limited when this node runs as many answers as it may
      */
     public UUID begin(UUID conversationId, UUID requestMessageId, UUID messageId, ModelRequest request) {
         if (transactions.getTransactionKey() == null) {
             throw new IllegalStateException("a completion begins inside the transaction that stores its question");
         }
         UUID id = UUID.randomUUID();
-        store.insert(id, conversationId, requestMessageId, messageId, config.nodeName(),
-                Instant.now().plus(config.completions().lease()));
         CompletionRun run = runner.hold(id, conversationId, messageId);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -76,7 +75,15 @@ public class CompletionService {
                 }
             }
         });
+        store.insert(id, conversationId, requestMessageId, messageId, config.nodeName(),
+                Instant.now().plus(config.completions().lease()));
         return id;
+    }
+
+    /** Whether the completion runs on this node (or ended and its end is not stored yet). */
+    public boolean runsHere(UUID id) {
+        CompletionRun run = live.find(id);
+        return run != null && run.running();
     }
 
     /** Follows a completion from its first chunk: the asking connection, right after its question was accepted. */
@@ -137,15 +144,16 @@ public class CompletionService {
         }
     }
 
-    /** A completion as REST shows it: live text while it runs here, the stored state otherwise. */
+    /**
+     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), the
+     * stored state otherwise.
+     */
     public CompletionView view(UUID id) {
         CompletionRun run = live.find(id);
-        StoredCompletion stored = store.find(id).orElseThrow(() -> Ids.unknown("completion", id));
         if (run != null && run.running()) {
-            return new CompletionView(id, stored.conversationId(), CompletionStatus.RUNNING.label(), run.lastSeq(),
-                    run.text(), stored.lastSeq(), null);
+            return run.view();
         }
-        stored = settle(stored);
+        StoredCompletion stored = settled(id);
         return new CompletionView(id, stored.conversationId(), stored.status().label(), stored.lastSeq(),
                 stored.text(), stored.lastSeq(), stored.error());
     }
@@ -176,17 +184,17 @@ public class CompletionService {
         return settled(id).replayTo(subscribe.get(), afterSeq);
     }
 
-    /** The stored completion, marked interrupted first if it says running but no live process owns it. */
+    /**
+     * The stored completion of one that does not run here, marked interrupted first if it says running but its
+     * owner's lease ran out. Callers look in memory first: a run of this node is never settled here (start-up
+     * settles what this node name left running before it started).
+     */
     private StoredCompletion settled(UUID id) {
-        return settle(store.find(id).orElseThrow(() -> Ids.unknown("completion", id)));
-    }
-
-    private StoredCompletion settle(StoredCompletion stored) {
+        StoredCompletion stored = store.find(id).orElseThrow(() -> Ids.unknown("completion", id));
         if (stored.status() != CompletionStatus.RUNNING) {
             return stored;
         }
-        boolean orphan = config.nodeName().equals(stored.ownerNode()) || stored.ownerNode() == null
-                || stored.leaseUntil() == null || stored.leaseUntil().isBefore(Instant.now());
+        boolean orphan = stored.leaseUntil() == null || stored.leaseUntil().isBefore(Instant.now());
         if (!orphan) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "this answer is being written by another service instance",
                     true);

@@ -3,6 +3,7 @@ package dev.mooring.completion;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,8 +19,14 @@ interface CompletionStore {
      */
     void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node, Instant leaseUntil);
 
-    /** Writes the progress of many running completions in one transaction, and renews their lease. */
-    void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil);
+    /**
+     * Writes the progress of many running completions in one transaction, and renews their lease. When the database
+     * refuses the batch, writes them one by one so that a row it refuses holds back only itself.
+     *
+     * @return the completions whose progress the database refused, with why
+     * @throws RuntimeException when nothing could be written (the database is unreachable)
+     */
+    Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil);
 
     /** Writes a completion's final state. */
     void finish(FinalState state);
@@ -34,8 +41,14 @@ interface CompletionStore {
     List<CompletionSummary> listByConversation(UUID conversationId);
 
     /**
-     * Marks {@code interrupted} every running completion owned by {@code node} (whose process is gone: this one just
-     * started; null names no node) or whose lease ran out before {@code now}; returns how many.
+     * At start-up: marks {@code interrupted} every running completion owned by {@code node} (whose process is gone:
+     * this one just started) or whose lease ran out before {@code now}; returns how many.
      */
     int interruptOrphans(String node, Instant now);
+
+    /**
+     * Marks {@code interrupted} every running completion whose lease ran out before {@code now}, but those of
+     * {@code exceptNode} (this node: it runs its own); returns how many.
+     */
+    int interruptExpired(String exceptNode, Instant now);
 }

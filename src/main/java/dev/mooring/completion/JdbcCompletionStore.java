@@ -1,7 +1,11 @@
 package dev.mooring.completion;
 
+import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
+import dev.mooring.api.RedactedFailure;
+import dev.mooring.api.StoredText;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -14,13 +18,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The completion store on the service's own database (H2 or PostgreSQL), in plain batched JDBC. */
+/**
+ * The completion store on the service's own database (H2 or PostgreSQL), in plain batched JDBC; texts are written
+ * through {@link StoredText}, so any text is stored exactly.
+ */
 @ApplicationScoped
 class JdbcCompletionStore implements CompletionStore {
+
+    private static final Logger LOG = Logger.getLogger(JdbcCompletionStore.class);
 
     private static final String SUMMARY = "SELECT id, message_id, status, last_seq, text "
             + "FROM completion WHERE ";
@@ -55,31 +66,69 @@ class JdbcCompletionStore implements CompletionStore {
         }
     }
 
+    /**
+     * One transaction for the whole batch; if the database refuses it, the rows one by one on the same connection,
+     * each in its own transaction. A failure that breaks the connection is the database's, not a row's: it ends the
+     * pass.
+     */
     @Override
-    public void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+    public Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
         if (batch.isEmpty()) {
-            return;
+            return Map.of();
         }
         OffsetDateTime now = utc(Instant.now());
         OffsetDateTime lease = utc(leaseUntil);
-        inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET text = ?, last_seq = ?, "
-                    + "chunk_lengths = ?, owner_node = ?, lease_until = ?, updated_at = ? "
-                    + "WHERE id = ? AND status = ?")) {
-                for (Progress p : batch) {
-                    ps.setString(1, p.text());
-                    ps.setLong(2, p.lastSeq());
-                    ps.setString(3, p.chunkLengths());
-                    ps.setString(4, node);
-                    ps.setObject(5, lease);
-                    ps.setObject(6, now);
-                    ps.setObject(7, p.id());
-                    ps.setString(8, CompletionStatus.RUNNING.label());
-                    ps.addBatch();
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try {
+                    writeProgress(c, batch, node, lease, now);
+                    c.commit();
+                    return Map.of();
+                } catch (SQLException refused) {
+                    c.rollback();
                 }
-                ps.executeBatch();
+                Map<UUID, RuntimeException> refused = new HashMap<>();
+                for (Progress p : batch) {
+                    try {
+                        writeProgress(c, List.of(p), node, lease, now);
+                        c.commit();
+                    } catch (SQLException e) {
+                        c.rollback();
+                        refused.put(p.id(), new IllegalStateException("the database refused a checkpoint", e));
+                    }
+                }
+                if (refused.size() == batch.size()) {
+                    throw refused.values().iterator().next();
+                }
+                return refused;
+            } finally {
+                c.setAutoCommit(auto);
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("completion store write failed", e);
+        }
+    }
+
+    private static void writeProgress(Connection c, Collection<Progress> batch, String node, OffsetDateTime lease,
+                                      OffsetDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET text = ?, last_seq = ?, "
+                + "chunk_lengths = ?, owner_node = ?, lease_until = ?, updated_at = ? "
+                + "WHERE id = ? AND status = ?")) {
+            for (Progress p : batch) {
+                ps.setString(1, StoredText.encode(p.text()));
+                ps.setLong(2, p.lastSeq());
+                ps.setString(3, p.chunkLengths());
+                ps.setString(4, node);
+                ps.setObject(5, lease);
+                ps.setObject(6, now);
+                ps.setObject(7, p.id());
+                ps.setString(8, CompletionStatus.RUNNING.label());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     @Override
@@ -90,12 +139,12 @@ class JdbcCompletionStore implements CompletionStore {
                     + "chunk_lengths = ?, error_code = ?, error_message = ?, error_retryable = ?, lease_until = NULL, "
                     + "updated_at = ? WHERE id = ?")) {
                 ps.setString(1, state.status().label());
-                ps.setString(2, state.text());
+                ps.setString(2, StoredText.encode(state.text()));
                 ps.setLong(3, state.lastSeq());
                 ps.setString(4, state.chunkLengths());
                 CompletionError error = state.error();
                 ps.setString(5, error == null ? null : error.code().wire());
-                ps.setString(6, error == null ? null : truncate(error.message(), 1000));
+                ps.setString(6, error == null ? null : truncate(StoredText.encode(error.message()), 1000));
                 if (error == null) {
                     ps.setNull(7, Types.BOOLEAN);
                 } else {
@@ -125,15 +174,16 @@ class JdbcCompletionStore implements CompletionStore {
                     return Optional.empty();
                 }
                 String errorCode = rs.getString(7);
-                CompletionError error = errorCode == null ? null
-                        : new CompletionError(errorCodeOf(errorCode), rs.getString(8), rs.getBoolean(9));
+                CompletionError error = errorCode == null ? null : new CompletionError(errorCodeOf(errorCode),
+                        StoredText.decode(rs.getString(8)), rs.getBoolean(9));
                 OffsetDateTime lease = rs.getObject(11, OffsetDateTime.class);
                 return Optional.of(new StoredCompletion(id, rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        CompletionStatus.ofLabel(rs.getString(3)), rs.getString(4), rs.getLong(5), rs.getString(6),
+                        CompletionStatus.ofLabel(rs.getString(3)), StoredText.decode(rs.getString(4)), rs.getLong(5),
+                        rs.getString(6),
                         error, rs.getString(10), lease == null ? null : lease.toInstant()));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read completion " + id, e);
+            throw unreadable(e);
         }
     }
 
@@ -155,22 +205,33 @@ class JdbcCompletionStore implements CompletionStore {
                 List<CompletionSummary> summaries = new ArrayList<>();
                 while (rs.next()) {
                     summaries.add(new CompletionSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            CompletionStatus.ofLabel(rs.getString(3)), rs.getLong(4), rs.getString(5)));
+                            CompletionStatus.ofLabel(rs.getString(3)), rs.getLong(4),
+                            StoredText.decode(rs.getString(5))));
                 }
                 return summaries;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the completions where " + condition, e);
+            throw unreadable(e);
         }
     }
 
     @Override
     public int interruptOrphans(String node, Instant now) {
+        return interrupt("owner_node = ? OR lease_until < ?", node, now);
+    }
+
+    @Override
+    public int interruptExpired(String exceptNode, Instant now) {
+        return interrupt("(owner_node IS NULL OR owner_node <> ?) AND lease_until < ?", exceptNode, now);
+    }
+
+    /** Marks interrupted the running completions that match {@code condition} (a node name, then a time); how many. */
+    private int interrupt(String condition, String node, Instant now) {
         int[] count = new int[1];
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, error_code = ?, "
                     + "error_message = ?, error_retryable = TRUE, lease_until = NULL, updated_at = ? "
-                    + "WHERE status = ? AND (owner_node = ? OR lease_until < ?)")) {
+                    + "WHERE status = ? AND (" + condition + ")")) {
                 CompletionError interrupted = CompletionError.interrupted();
                 ps.setString(1, CompletionStatus.INTERRUPTED.label());
                 ps.setString(2, interrupted.code().wire());
@@ -185,6 +246,13 @@ class JdbcCompletionStore implements CompletionStore {
         return count[0];
     }
 
+    /** A read the database could not serve: the caller is told to try again, never what the driver said. */
+    private static ApiException unreadable(SQLException e) {
+        LOG.warnf(RedactedFailure.of(e), "reading the completion store failed");
+        return new ApiException(ErrorCode.UNAVAILABLE, "the service cannot read its database right now; try again",
+                true);
+    }
+
     private static ErrorCode errorCodeOf(String wire) {
         for (ErrorCode code : ErrorCode.values()) {
             if (code.wire().equals(wire)) {
@@ -194,8 +262,12 @@ class JdbcCompletionStore implements CompletionStore {
         return ErrorCode.INTERNAL;
     }
 
+    /** At most {@code max} characters of {@code s}, never half of a surrogate pair at the cut. */
     private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -27,7 +27,16 @@ public interface ChatConfig {
     @WithDefault("262144")
     int maxFrameBytes();
 
+    /**
+     * The largest frame or message the socket reads at all, in bytes; a larger one closes the connection with 1009.
+     * Between {@link #maxFrameBytes()} and this, frames are read (whole, in memory) only to be refused.
+     */
+    @WithDefault("1048576")
+    int maxSocketFrameBytes();
+
     Heartbeat heartbeat();
+
+    Connections connections();
 
     RateLimit rateLimit();
 
@@ -50,6 +59,24 @@ public interface ChatConfig {
         /** Silence after which a connection is closed with 4408. */
         @WithDefault("45s")
         Duration timeout();
+    }
+
+    /** How many connections the service holds, and for how long one may stay silent before its request. */
+    interface Connections {
+        /** Chat sockets open at once; an upgrade past it is refused with 503. */
+        @WithDefault("256")
+        int max();
+
+        /** TCP connections of any kind open at once; one more is closed unanswered. */
+        @WithDefault("1024")
+        int maxHttp();
+
+        /**
+         * Longest time the service writes nothing to a connection: a request or upgrade whose headers do not end
+         * within it is closed, however slowly they trickle in. Open chat sockets are pinged more often than this.
+         */
+        @WithDefault("30s")
+        Duration headerTimeout();
     }
 
     /** Per-connection frame budget (token bucket). */
@@ -84,6 +111,14 @@ public interface ChatConfig {
         /** Outgoing frames a connection may have unwritten before its subscriptions are dropped. */
         @WithDefault("4096")
         int maxPendingWrites();
+
+        /** Answers one connection may have running at once; another question is refused {@code rate_limited}. */
+        @WithDefault("8")
+        int maxRunningPerConnection();
+
+        /** Answers this node runs at once, for all connections; another question is refused {@code rate_limited}. */
+        @WithDefault("64")
+        int maxRunning();
     }
 
     /** The model provider. */
@@ -107,6 +142,14 @@ public interface ChatConfig {
         /** Largest answer, in tokens, asked of the provider. */
         @WithDefault("2048")
         int maxTokens();
+
+        /** Threads that start model calls; a call may hold one for its whole answer. */
+        @WithDefault("16")
+        int maxConcurrentCalls();
+
+        /** Model calls that may wait for a thread; one more ends at once with a retryable {@code unavailable}. */
+        @WithDefault("64")
+        int queuedCalls();
     }
 
     /** The offline demo model. */

@@ -49,9 +49,32 @@ public class Conversation extends PanacheEntityBase {
         return conversation != null && conversation.ownerUser.equals(user) ? conversation : null;
     }
 
+    /** The first line of {@code text} that shows something, as a title: readable characters only, cut to fit. */
     static String title(String text) {
-        String line = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
+        String line = readable(text).strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
         line = line.replaceAll("\\s+", " ").strip();
-        return line.length() <= TITLE_LENGTH ? line : line.substring(0, TITLE_LENGTH - 1) + "…";
+        if (line.length() <= TITLE_LENGTH) {
+            return line;
+        }
+        int cut = Character.isHighSurrogate(line.charAt(TITLE_LENGTH - 2)) ? TITLE_LENGTH - 2 : TITLE_LENGTH - 1;
+        return line.substring(0, cut) + "…";
+    }
+
+    /** Control characters (a NUL among them) as spaces, half of a surrogate pair as U+FFFD. */
+    private static String readable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(text.charAt(++i));
+            } else if (c != '\n' && Character.isISOControl(c)) {
+                out.append(' ');
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.mooring.conversation;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -38,6 +39,7 @@ public class Message extends PanacheEntityBase {
 
     public String role;
 
+    @Convert(converter = StoredTextConverter.class)
     public String text;
 
     @Column(name = "client_message_id")
@@ -46,6 +48,7 @@ public class Message extends PanacheEntityBase {
     public String mode;
 
     /** The notebook context sent with the question, as JSON. */
+    @Convert(converter = StoredTextConverter.class)
     public String context;
 
     @Column(name = "created_at")

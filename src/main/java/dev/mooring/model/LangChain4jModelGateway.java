@@ -46,17 +46,22 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
     private final boolean finishReasonRequired;
     private final long idleTimeoutNanos;
     private final ScheduledExecutorService watchdog;
-    /** Starts provider calls; a thread is busy only as long as the provider's {@code chat} runs on it. */
-    private final ExecutorService starter = Executors.newCachedThreadPool(DaemonThreads.named("model-call"));
+    /**
+     * Starts provider calls: bounded threads and a bounded queue; a thread is busy only as long as the provider's
+     * {@code chat} runs on it. A call it cannot take ends at once as {@linkplain ModelError#noRoom() busy}.
+     */
+    private final ExecutorService starter;
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param finishReasonRequired whether a completion without a finish reason means the stream was cut (true for
      *                             providers that always send one, such as OpenAI, Anthropic and the demo model)
      * @param idleTimeout          longest silence of a started stream before it fails; null or zero: no limit
+     * @param calls                how many calls start at once, and how many may wait
      */
     public LangChain4jModelGateway(StreamingChatModel model, ModelInfo info, ModelPrompt prompts,
-            ModelErrorClassifier errors, boolean finishReasonRequired, Duration idleTimeout) {
+            ModelErrorClassifier errors, boolean finishReasonRequired, Duration idleTimeout, ModelCallLimits calls) {
+        this.starter = calls.executor();
         this.model = model;
         this.info = info;
         this.prompts = prompts;
@@ -95,7 +100,8 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
         try {
             starter.execute(() -> call.start(chatRequest));
         } catch (RejectedExecutionException e) {
-            call.fail(e);
+            LOG.warn("Model call refused: every model-call thread is busy and the queue is full");
+            call.end(ModelError.noRoom(), false);
         }
         return call;
     }

@@ -67,13 +67,14 @@ public class ModelProducer {
         String provider = model.provider().map(p -> p.strip().toLowerCase(Locale.ROOT)).filter(p -> !p.isEmpty())
                 .orElse("demo");
         Duration timeout = model.timeout();
+        ModelCallLimits calls = new ModelCallLimits(model.maxConcurrentCalls(), model.queuedCalls());
         Optional<String> apiKey = model.apiKey().map(String::strip).filter(key -> !key.isEmpty());
         switch (provider) {
             case "demo" -> {
                 return new LangChain4jModelGateway(
                         new DemoStreamingChatModel(demo.replyTokens(), demo.tokensPerSecond()),
                         new ModelInfo("demo", DemoStreamingChatModel.MODEL_NAME, true), DemoStreamingChatModel.PROMPT,
-                        new ModelErrorClassifier(null, DemoStreamingChatModel.MODEL_NAME, timeout), true, null);
+                        new ModelErrorClassifier(null, DemoStreamingChatModel.MODEL_NAME, timeout), true, null, calls);
             }
             case "openai" -> {
                 String baseUrl = baseUrl(model, OPENAI_BASE_URL);
@@ -95,7 +96,7 @@ public class ModelProducer {
                 } else {
                     builder.maxTokens(model.maxTokens());
                 }
-                return gateway(builder.build(), "openai", name, baseUrl, timeout, prompts, true);
+                return gateway(builder.build(), "openai", name, baseUrl, timeout, prompts, true, calls);
             }
             case "anthropic" -> {
                 String baseUrl = baseUrl(model, ANTHROPIC_BASE_URL);
@@ -111,7 +112,7 @@ public class ModelProducer {
                         .maxTokens(model.maxTokens())
                         .timeout(timeout)
                         .build();
-                return gateway(anthropic, "anthropic", name, baseUrl, timeout, prompts, true);
+                return gateway(anthropic, "anthropic", name, baseUrl, timeout, prompts, true, calls);
             }
             case "ollama" -> {
                 String baseUrl = baseUrl(model, OLLAMA_BASE_URL);
@@ -124,7 +125,7 @@ public class ModelProducer {
                         .timeout(timeout)
                         .build();
                 // Ollama ends a stream with "done": true, but older servers leave out done_reason
-                return gateway(ollama, "ollama", name, baseUrl, timeout, prompts, false);
+                return gateway(ollama, "ollama", name, baseUrl, timeout, prompts, false, calls);
             }
             default -> throw new IllegalStateException("Unknown CHAT_MODEL_PROVIDER '" + provider
                     + "': use openai (or any OpenAI-compatible server), anthropic, ollama or demo.");
@@ -132,9 +133,10 @@ public class ModelProducer {
     }
 
     private static LangChain4jModelGateway gateway(StreamingChatModel model, String provider, String name,
-            String baseUrl, Duration timeout, PromptBuilder prompts, boolean finishReasonRequired) {
+            String baseUrl, Duration timeout, PromptBuilder prompts, boolean finishReasonRequired,
+            ModelCallLimits calls) {
         return new LangChain4jModelGateway(model, new ModelInfo(provider, name, false), prompts,
-                new ModelErrorClassifier(baseUrl, name, timeout), finishReasonRequired, timeout);
+                new ModelErrorClassifier(baseUrl, name, timeout), finishReasonRequired, timeout, calls);
     }
 
     private static String baseUrl(ChatConfig.Model model, String fallback) {

@@ -1,6 +1,8 @@
 package dev.mooring.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.api.ApiException;
@@ -8,6 +10,7 @@ import dev.mooring.api.ErrorCode;
 import dev.mooring.api.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +19,11 @@ import java.util.UUID;
 public class FrameCodec {
 
     private static final int MAX_ID_LENGTH = 100;
+    /** How far a refused frame is scanned for its ref. */
+    static final int REF_SCAN_CHARS = 512;
+    private static final Set<String> REF_FIELDS = Set.of("clientMessageId", "completionId");
+    /** The largest integer a JavaScript client holds exactly (2^53 - 1). */
+    private static final long MAX_SEQ = 9_007_199_254_740_991L;
     private static final Set<String> MODES = Set.of("chat", "explain", "debug");
 
     private final ObjectMapper mapper;
@@ -50,13 +58,28 @@ public class FrameCodec {
         };
     }
 
-    /** The ref of a frame that is refused before it is served: its {@link ClientFrame#ref()}, if it can be read. */
+    /**
+     * The ref of a frame refused before it is read (too large, over budget): its {@code clientMessageId} or
+     * {@code completionId} if one stands among the top-level fields within its first {@value #REF_SCAN_CHARS}
+     * characters, else null. Nothing after them is looked at.
+     */
     public String refOf(String text) {
-        try {
-            return decode(text).ref();
-        } catch (FrameException e) {
-            return e.ref();
+        String head = text.length() <= REF_SCAN_CHARS ? text : text.substring(0, REF_SCAN_CHARS);
+        try (JsonParser fields = mapper.getFactory().createParser(head)) {
+            if (fields.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (fields.nextToken() == JsonToken.FIELD_NAME) {
+                String name = fields.currentName();
+                if (fields.nextToken() == JsonToken.VALUE_STRING && REF_FIELDS.contains(name)) {
+                    return Ids.shortened(fields.getText());
+                }
+                fields.skipChildren();
+            }
+        } catch (IOException endOfTheHead) {
+            // the ref is not among the first characters
         }
+        return null;
     }
 
     /** Encodes any server frame but chunks. */
@@ -90,8 +113,9 @@ public class FrameCodec {
 
     private static ClientFrame.Chat chat(JsonNode node, FieldReader read) {
         String clientMessageId = read.text(node.get("clientMessageId"), "clientMessageId");
-        if (clientMessageId.isBlank() || clientMessageId.length() > MAX_ID_LENGTH) {
-            throw read.bad("'clientMessageId' must be a non-blank string of at most " + MAX_ID_LENGTH + " characters");
+        if (clientMessageId.isBlank() || clientMessageId.length() > MAX_ID_LENGTH || !printable(clientMessageId)) {
+            throw read.bad("'clientMessageId' must be a non-blank string of at most " + MAX_ID_LENGTH
+                    + " printable characters");
         }
         UUID conversationId = FieldReader.absent(node.get("conversationId")) ? null
                 : id(node, "conversationId", "conversation", read);
@@ -120,10 +144,22 @@ public class FrameCodec {
 
     private static long afterSeq(JsonNode node, FieldReader read) {
         JsonNode value = node.get("afterSeq");
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-            throw read.bad("'afterSeq' must be an integer >= 0");
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0
+                || value.asLong() > MAX_SEQ) {
+            throw read.bad("'afterSeq' must be an integer from 0 to 2^53 - 1");
         }
         return value.asLong();
+    }
+
+    /** No control character and no half of a surrogate pair: an id is printed, compared and stored as it is. */
+    private static boolean printable(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JsonNode number(JsonNode value, FieldReader read) {

@@ -16,6 +16,8 @@ public class AccessPolicy {
     /** What a request is refused for, or {@link #ALLOWED}. */
     public enum Verdict { ALLOWED, NO_TOKEN, FORBIDDEN_ORIGIN }
 
+    private static final List<String> LOOPBACK_HOSTS = List.of("localhost", "127.0.0.1");
+
     private final ServiceToken token;
     private final Set<String> allowedOrigins;
 
@@ -44,7 +46,11 @@ public class AccessPolicy {
         return request.getParam("token");
     }
 
-    /** No Origin (not a browser), the service's own origin, or one of the configured ones. */
+    /**
+     * No Origin (not a browser), one of the configured ones, or a loopback origin of the port the request came in on
+     * (a page the service itself would serve). The {@code Host} header proves nothing: a page whose name an attacker
+     * made resolve to this machine (DNS rebinding) sends a Host and an Origin that match.
+     */
     private boolean originAllowed(HttpServerRequest request) {
         String origin = request.getHeader("Origin");
         if (origin == null || origin.isEmpty()) {
@@ -54,12 +60,17 @@ public class AccessPolicy {
         if (allowedOrigins.contains(normalised) || allowedOrigins.contains("*")) {
             return true;
         }
-        String host = request.getHeader("Host");
-        if (host == null) {
+        if (request.localAddress() == null) {
             return false;
         }
-        String scheme = request.isSSL() ? "https" : "http";
-        return normalised.equals(normalise(scheme + "://" + host));
+        String scheme = request.isSSL() ? "https://" : "http://";
+        int port = request.localAddress().port();
+        for (String loopback : LOOPBACK_HOSTS) {
+            if (normalised.equals(normalise(scheme + loopback + ":" + port))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String normalise(String origin) {

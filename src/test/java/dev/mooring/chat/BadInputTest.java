@@ -2,6 +2,7 @@ package dev.mooring.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.testing.FakeModelResource;
+import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -65,6 +66,31 @@ class BadInputTest {
             JsonNode accepted = ask(client, "still works?");
             assertEquals("completed", client.collect(accepted.path("completionId").asText(), 0).done()
                     .path("status").asText());
+        }
+    }
+
+    @Test
+    void resumeWithTheLargestAfterSeqOnARunningAnswerIsABadRequest() {
+        Reply reply = FakeModelResource.server().enqueue(Reply.stream("still ", "going").gated());
+        try (WsClient client = WsClient.connect(base.toString(), TOKEN)) {
+            String completionId = ask(client, "a long answer").path("completionId").asText();
+            reply.release(1);
+            client.chunks(completionId, 1);
+            client.send("{\"type\":\"resume\",\"completionId\":\"" + completionId
+                    + "\",\"afterSeq\":9223372036854775807}");
+            JsonNode error = client.await("error");
+            assertEquals("bad_request", error.path("code").asText(), error.toString());
+            assertEquals(completionId, error.path("ref").asText());
+            reply.releaseAll();
+            assertEquals("completed", client.collect(completionId, 1).done().path("status").asText());
+        }
+    }
+
+    @Test
+    void aClientMessageIdWithControlCharactersIsABadRequest() {
+        try (WsClient client = WsClient.connect(base.toString(), TOKEN)) {
+            JsonNode error = errorFor(client, "{\"type\":\"chat\",\"clientMessageId\":\"id\\u0000x\",\"text\":\"hi\"}");
+            assertEquals("bad_request", error.path("code").asText(), error.toString());
         }
     }
 

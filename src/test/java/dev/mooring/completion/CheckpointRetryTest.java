@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,11 +33,12 @@ class CheckpointRetryTest {
         }
 
         @Override
-        public void checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+        public Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
             if (down) {
                 throw new IllegalStateException("database unreachable");
             }
             written.addAll(batch);
+            return Map.of();
         }
 
         @Override
@@ -60,6 +62,11 @@ class CheckpointRetryTest {
 
         @Override
         public int interruptOrphans(String node, Instant now) {
+            return 0;
+        }
+
+        @Override
+        public int interruptExpired(String exceptNode, Instant now) {
             return 0;
         }
     }

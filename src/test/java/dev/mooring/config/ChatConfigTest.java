@@ -38,7 +38,16 @@ class ChatConfigTest {
             Map.entry("CHAT_COMPLETIONS_CHECKPOINT_INTERVAL", "150ms"),
             Map.entry("CHAT_NODE_NAME", "node-7"),
             Map.entry("CHAT_RATE_LIMIT_FRAMES_PER_SECOND", "4.5"),
-            Map.entry("CHAT_RATE_LIMIT_BURST", "12"));
+            Map.entry("CHAT_RATE_LIMIT_BURST", "12"),
+            Map.entry("CHAT_MAX_SOCKET_FRAME_BYTES", "5000"),
+            Map.entry("CHAT_COMPLETIONS_MAX_RUNNING_PER_CONNECTION", "2"),
+            Map.entry("CHAT_COMPLETIONS_MAX_RUNNING", "9"),
+            Map.entry("CHAT_COMPLETIONS_MAX_PENDING_WRITES", "99"),
+            Map.entry("CHAT_MODEL_MAX_CONCURRENT_CALLS", "3"),
+            Map.entry("CHAT_MODEL_QUEUED_CALLS", "4"),
+            Map.entry("CHAT_CONNECTIONS_MAX", "5"),
+            Map.entry("CHAT_CONNECTIONS_MAX_HTTP", "50"),
+            Map.entry("CHAT_CONNECTIONS_HEADER_TIMEOUT", "40s"));
 
     @Test
     void theEnvironmentTableOfTheReadmeIsTheOneTested() throws IOException {
@@ -74,5 +83,14 @@ class ChatConfigTest {
         assertEquals("node-7", config.nodeName());
         assertEquals(4.5, config.rateLimit().framesPerSecond());
         assertEquals(12, config.rateLimit().burst());
+        assertEquals(5000, config.maxSocketFrameBytes());
+        assertEquals(2, config.completions().maxRunningPerConnection());
+        assertEquals(9, config.completions().maxRunning());
+        assertEquals(99, config.completions().maxPendingWrites());
+        assertEquals(3, config.model().maxConcurrentCalls());
+        assertEquals(4, config.model().queuedCalls());
+        assertEquals(5, config.connections().max());
+        assertEquals(50, config.connections().maxHttp());
+        assertEquals(Duration.ofSeconds(40), config.connections().headerTimeout());
     }
 }

@@ -512,10 +512,58 @@ class LangChain4jModelGatewayTest {
         assertEquals(0, listener.terminalCount(), "cancel leaves the end state to the caller");
     }
 
+    /**
+     * Model calls start on a bounded pool: with its threads busy and its queue full, a call fails at once with a
+     * retryable "busy" error instead of waiting (or starting a thread) without bound.
+     */
+    @Test
+    void aCallBeyondTheBusyThreadsAndTheFullQueueFailsAtOnceAsBusy() {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StreamingChatModel holdsItsThread = new StreamingChatModel() {
+            @Override
+            public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                entered.countDown();
+                try {
+                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                handler.onPartialResponse("ok");
+                handler.onCompleteResponse(ChatResponse.builder()
+                        .aiMessage(dev.langchain4j.data.message.AiMessage.from("ok"))
+                        .finishReason(FinishReason.STOP).build());
+            }
+        };
+        LangChain4jModelGateway gateway = gateway(holdsItsThread, Duration.ZERO, 1, 1);
+        RecordingListener running = new RecordingListener();
+        RecordingListener queued = new RecordingListener();
+        RecordingListener refused = new RecordingListener();
+
+        gateway.stream(ask("first"), running);
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        gateway.stream(ask("second"), queued);
+        gateway.stream(ask("third"), refused);
+
+        awaitEnd(refused);
+        assertTrue(refused.error().busy(), refused.errors::toString);
+        assertTrue(refused.error().retryable());
+        assertFalse(queued.ended(), "the queued call waits for the thread");
+        release.countDown();
+        awaitEnd(running);
+        awaitEnd(queued);
+        assertEquals(List.of("ok"), queued.deltas);
+        assertEquals(1, queued.completions.get());
+    }
+
     private LangChain4jModelGateway gateway(StreamingChatModel model, Duration idleTimeout) {
+        return gateway(model, idleTimeout, 4, 16);
+    }
+
+    private LangChain4jModelGateway gateway(StreamingChatModel model, Duration idleTimeout, int threads, int queue) {
         LangChain4jModelGateway gateway = new LangChain4jModelGateway(model, new ModelInfo("test", "test", false),
                 TestConfigs.prompts(), new ModelErrorClassifier("http://test", "test", Duration.ofSeconds(1)), true,
-                idleTimeout);
+                idleTimeout, new ModelCallLimits(threads, queue));
         gateways.add(gateway);
         return gateway;
     }

@@ -12,7 +12,12 @@ final class TestConfigs {
     }
 
     record Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
-            Duration timeout, int maxTokens) implements ChatConfig.Model {
+            Duration timeout, int maxTokens, int maxConcurrentCalls, int queuedCalls) implements ChatConfig.Model {
+
+        Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
+              Duration timeout, int maxTokens) {
+            this(provider, name, baseUrl, apiKey, timeout, maxTokens, 4, 16);
+        }
     }
 
     record Demo(double tokensPerSecond, int replyTokens) implements ChatConfig.Demo {

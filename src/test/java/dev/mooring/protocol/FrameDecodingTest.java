@@ -90,4 +90,27 @@ class FrameDecodingTest {
         assertNull(codec.refOf("{not json"));
         assertNull(codec.refOf("{\"type\":\"ping\",\"t\":1}"));
     }
+
+    @Test
+    void theRefOfARefusedFrameIsLookedForInItsFirstCharactersOnly() {
+        String cut = "{\"type\":\"chat\",\"clientMessageId\":\"m-5\",\"text\":\"" + "x".repeat(100_000);
+        assertEquals("m-5", codec.refOf(cut), "the broken rest is never read");
+        String late = "{\"type\":\"chat\",\"text\":\"" + "x".repeat(FrameCodec.REF_SCAN_CHARS)
+                + "\",\"clientMessageId\":\"m-6\"}";
+        assertNull(codec.refOf(late), "a ref past the first characters is not looked for");
+        assertEquals("m-7", codec.refOf("{\"context\":{\"clientMessageId\":\"inner\"},\"clientMessageId\":\"m-7\"}"));
+    }
+
+    @Test
+    void afterSeqPastWhatAClientCanCountIsABadRequest() {
+        UUID id = UUID.randomUUID();
+        for (String afterSeq : List.of("9223372036854775807", "9007199254740992", "-1", "1.5")) {
+            FrameException e = refused("{\"type\":\"resume\",\"completionId\":\"" + id + "\",\"afterSeq\":" + afterSeq
+                    + "}");
+            assertEquals(ErrorCode.BAD_REQUEST, e.code(), afterSeq);
+            assertEquals(id.toString(), e.ref());
+        }
+        assertEquals(9007199254740991L, ((ClientFrame.Resume) codec.decode("{\"type\":\"resume\",\"completionId\":\""
+                + id + "\",\"afterSeq\":9007199254740991}")).afterSeq());
+    }
 }

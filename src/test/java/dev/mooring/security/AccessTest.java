@@ -1,6 +1,7 @@
 package dev.mooring.security;
 
 import dev.mooring.testing.FakeModelResource;
+import dev.mooring.testing.RawWebSocket;
 import dev.mooring.testing.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,6 +51,24 @@ class AccessTest {
     void upgradeFromConfiguredOriginIsAccepted() {
         URI uri = WsClient.chatUri(base.toString(), TOKEN);
         assertEquals(-1, WsClient.upgradeStatus(uri, Map.of("Origin", "http://notebooks.example:8888")));
+    }
+
+    @Test
+    void anOriginThatOnlyMatchesTheHostHeaderIsRefused() throws Exception {
+        // a DNS-rebinding page: its browser sends a Host and an Origin that name the same foreign host
+        String host = "rebound.example:" + base.getPort();
+        Map<String, String> headers = Map.of("Host", host, "Origin", "http://" + host);
+        assertEquals(403, RawWebSocket.status(base.toString(), "/api/chat?token=" + TOKEN, headers, true));
+        assertEquals(403, RawWebSocket.status(base.toString(), "/api/conversations?token=" + TOKEN, headers, false));
+    }
+
+    @Test
+    void theLoopbackOriginsOfTheServicesOwnPortAreAllowed() {
+        URI uri = WsClient.chatUri(base.toString(), TOKEN);
+        for (String origin : new String[] {"http://localhost:", "http://127.0.0.1:"}) {
+            assertEquals(-1, WsClient.upgradeStatus(uri, Map.of("Origin", origin + base.getPort())), origin);
+        }
+        assertEquals(403, WsClient.upgradeStatus(uri, Map.of("Origin", "http://localhost:1")), "another port");
     }
 
     @Test

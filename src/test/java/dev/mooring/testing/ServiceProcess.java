@@ -73,12 +73,12 @@ public final class ServiceProcess {
         }
         env.putAll(extraEnv);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
         try {
             process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + jar, e);
         }
+        copyOutput(process, dataDir.resolve("service.log"));
         // only a refused or failed HTTP call is retried: a service that exited fails at once
         await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
             if (!process.isAlive()) {
@@ -86,6 +86,47 @@ public final class ServiceProcess {
             }
             return get("/q/health/ready").statusCode() == 200;
         });
+    }
+
+    /**
+     * The service writes its log into a pipe and this JVM writes the file, so that a limit on the size of the files
+     * the service may write (a full disk, as {@code prlimit --fsize} makes one) leaves its log whole.
+     */
+    private static void copyOutput(Process process, Path log) {
+        Thread copier = new Thread(() -> {
+            try (var in = process.getInputStream();
+                 var out = java.nio.file.Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE,
+                         java.nio.file.StandardOpenOption.APPEND)) {
+                in.transferTo(out);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "service-log");
+        copier.setDaemon(true);
+        copier.start();
+    }
+
+    /** The operating system's id of the running service. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The HTTP status of {@code GET path} (health and metrics need no token; the token is sent anyway). */
+    public int status(String path) {
+        try {
+            return get(path).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The body of {@code GET path}. */
+    public String body(String path) {
+        try {
+            return get(path).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SIGKILL: the process dies at once, as in a crash. */

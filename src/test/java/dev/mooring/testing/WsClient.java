@@ -33,6 +33,7 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
     private volatile boolean answerPings;
+    private volatile boolean paused;
 
     private WsClient(URI uri, Map<String, String> headers) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
@@ -68,6 +69,22 @@ public final class WsClient implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Stops reading from the socket, as a client that never reads: the service's frames back up in TCP. */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    /** Reads again after {@link #pauseReading()}. */
+    public void resumeReading() {
+        paused = false;
+        socket.request(1);
+    }
+
+    /** The frames received and not yet taken by an await, in order; takes none of them. */
+    public List<JsonNode> received() {
+        return List.copyOf(frames);
     }
 
     /** Answer every server ping with a pong, as a real client does. */
@@ -220,7 +237,9 @@ public final class WsClient implements AutoCloseable {
                 }
                 partial.setLength(0);
             }
-            ws.request(1);
+            if (!paused) {
+                ws.request(1);
+            }
             return null;
         }
 
