@@ -144,12 +144,12 @@ public class ChatChannel {
             chat(session, chat);
         } else if (frame instanceof ClientFrame.Resume resume) {
             UUID id = resume.completionId();
-            completions.resume(id, resume.afterSeq(), () -> session.subscribe(id, resume.afterSeq()));
+            completions.resume(id, resume.afterSeq(), session.user(), () -> session.subscribe(id, resume.afterSeq()));
         } else if (frame instanceof ClientFrame.Cancel cancel) {
             UUID id = cancel.completionId();
-            completions.cancel(id);
+            completions.cancel(id, session.user());
             if (!session.following(id)) {
-                completions.tellEnd(id, () -> session.subscribe(id, 0));
+                completions.tellEnd(id, session.user(), () -> session.subscribe(id, 0));
             }
         } else if (frame instanceof ClientFrame.Ping ping) {
             session.send(new ServerFrame.Pong(ping.t()));
@@ -172,7 +172,7 @@ public class ChatChannel {
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
             session.started.add(id);
-            completions.follow(id, () -> session.subscribe(id, 0));
+            completions.follow(id, session.user(), () -> session.subscribe(id, 0));
         }
     }
 
@@ -206,9 +206,22 @@ public class ChatChannel {
         stop();
     }
 
+    /**
+     * One node alone ends its answers first (their {@code done} goes out), then closes. A node among others closes its
+     * sockets first, so that their clients resume on the other nodes while its answers finish (the drain).
+     */
     private void stop() {
         heartbeats.stop();
-        completions.stop();
+        if (completions.drains()) {
+            closeAll();
+            completions.stop();
+        } else {
+            completions.stop();
+            closeAll();
+        }
+    }
+
+    private void closeAll() {
         for (WebSocketConnection connection : connections) {
             ChatSession session = ChatSession.of(connection);
             if (session != null) {

@@ -1,6 +1,7 @@
 package dev.mooring.completion;
 
 import dev.mooring.api.RedactedFailure;
+import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Makes running completions durable: on start-up, marks {@code interrupted} what a previous process left running;
  * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction
  * (row by row when the database refuses the batch, so one bad row holds back only itself), and renews this node's
- * lease on what it runs; and, every lease, interrupts what dead nodes left running.
+ * lease on what it runs (a run whose row is no longer this process's, because another node ended it, ends with the
+ * stored end); and, every lease, interrupts what dead nodes left running.
  */
 @ApplicationScoped
 class Checkpointer {
@@ -33,15 +35,17 @@ class Checkpointer {
 
     private final CompletionStore store;
     private final LiveCompletions live;
+    private final AnswerRelay relay;
     private final ChatConfig config;
     private long lastLeaseRenewal;
     private boolean failing;
     private final Set<UUID> refusedRows = new HashSet<>();
     private ScheduledFuture<?> loop;
 
-    Checkpointer(CompletionStore store, LiveCompletions live, ChatConfig config) {
+    Checkpointer(CompletionStore store, LiveCompletions live, AnswerRelay relay, ChatConfig config) {
         this.store = store;
         this.live = live;
+        this.relay = relay;
         this.config = config;
     }
 
@@ -74,17 +78,22 @@ class Checkpointer {
                 }
             }
             if (!batch.isEmpty()) {
-                Map<UUID, RuntimeException> refused = store.checkpoint(batch, config.nodeName(),
-                        Instant.ofEpochMilli(now + lease));
+                Checkpoint stored = store.checkpoint(batch, config.nodeName(), Instant.ofEpochMilli(now + lease));
                 for (int i = 0; i < runs.size(); i++) {
-                    if (!refused.containsKey(runs.get(i).id())) {
-                        runs.get(i).checkpointed(batch.get(i).lastSeq());
+                    CompletionRun run = runs.get(i);
+                    if (stored.lost().contains(run.id())) {
+                        // another node ended it while this one could not renew its lease: the stored end is told
+                        run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
+                    } else if (!stored.refused().containsKey(run.id())) {
+                        run.checkpointed(batch.get(i).lastSeq());
+                        run.leaseRenewed(CompletionRun.deliverUntil(now, config.completions().lease()));
                     }
                 }
-                noteRefused(refused);
+                noteRefused(stored.refused());
             }
             if (renew) {
                 lastLeaseRenewal = now;
+                renewed(runs);
             }
             if (failing) {
                 failing = false;
@@ -97,6 +106,15 @@ class Checkpointer {
                         + "until one succeeds");
             }
         }
+    }
+
+    /**
+     * With each lease renewal: keeps the relay's streams of these runs alive, and cancels those another node asked to
+     * cancel (in case the relay lost the message).
+     */
+    private void renewed(List<CompletionRun> runs) {
+        relay.keepAlive(runs.stream().map(CompletionRun::id).toList());
+        store.cancelsRequested().forEach(live::cancel);
     }
 
     /** Logs each completion whose row the database refuses once, when it starts refusing it. */

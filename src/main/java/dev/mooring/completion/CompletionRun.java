@@ -4,7 +4,7 @@ import dev.mooring.model.ModelError;
 import dev.mooring.model.ModelStream;
 import dev.mooring.model.ModelStreamListener;
 
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -13,41 +13,61 @@ import java.util.function.BiConsumer;
  * Owns one completion while it runs and for a while after: numbers the model's deltas, keeps them in memory, hands
  * them to the subscribers, and ends once. Every event of this completion (delta, subscribe, resume, end) happens
  * under this object's own monitor, so a replay and the live subscription that follows it can never miss a chunk;
- * no lock is shared between completions.
+ * no lock is shared between completions. Chunks are handed out only while this node's lease on the answer holds
+ * ({@link #leaseRenewed}): a node that was paused past its lease says nothing more until it knows the answer is
+ * still its own, and if another node ended it meanwhile, its subscribers hear only the stored end.
  */
 final class CompletionRun implements ModelStreamListener {
 
     private enum Phase { RUNNING, ENDING, ENDED }
 
-    private static final Subscriber[] NONE = new Subscriber[0];
-
     private final UUID id;
     private final UUID conversationId;
     private final UUID messageId;
+    private final String ownerUser;
     private final BiConsumer<CompletionRun, FinalState> onEnd;
 
-    private final StringBuilder text = new StringBuilder(256);
-    private final StringBuilder chunkLengths = new StringBuilder(64);
-    /** offsets[s] is where chunk s+1 ends in {@link #text}. */
-    private int[] offsets = new int[32];
-    private long lastSeq;
+    private final ChunkLog log = new ChunkLog();
+    /** The last seq handed to the subscribers; above it chunks wait for a renewed lease. */
+    private long deliveredSeq;
+    private long deliverUntilMillis;
     private Phase phase = Phase.RUNNING;
-    private Subscriber[] subscribers = NONE;
+    private final Subscribers subscribers = new Subscribers();
     private long checkpointedSeq;
     private CompletionEnd end;
     private long endedAtMillis;
     private ModelStream stream;
     private final CompletableFuture<CompletionStatus> finished = new CompletableFuture<>();
 
-    CompletionRun(UUID id, UUID conversationId, UUID messageId, BiConsumer<CompletionRun, FinalState> onEnd) {
+    /**
+     * A run of {@code ownerUser}'s answer that may hand out chunks until {@code deliverUntilMillis} (its lease, less
+     * a margin for clocks), and later as {@link #leaseRenewed} allows.
+     */
+    CompletionRun(UUID id, UUID conversationId, UUID messageId, String ownerUser, long deliverUntilMillis,
+                  BiConsumer<CompletionRun, FinalState> onEnd) {
         this.id = id;
         this.conversationId = conversationId;
         this.messageId = messageId;
+        this.ownerUser = ownerUser;
+        this.deliverUntilMillis = deliverUntilMillis;
         this.onEnd = onEnd;
+    }
+
+    /**
+     * Until when a run whose lease was renewed at {@code renewedAt} may hand out chunks: the lease less a tenth, a
+     * margin for the clocks of the nodes that would take the answer over once it runs out.
+     */
+    static long deliverUntil(long renewedAt, Duration lease) {
+        return renewedAt + lease.toMillis() - lease.toMillis() / 10;
     }
 
     UUID id() {
         return id;
+    }
+
+    /** Whose answer it is. */
+    String ownerUser() {
+        return ownerUser;
     }
 
     /** Binds the provider's stream, cancelling it at once if the completion already ended. */
@@ -71,23 +91,30 @@ final class CompletionRun implements ModelStreamListener {
             if (phase != Phase.RUNNING) {
                 return;
             }
-            long seq = ++lastSeq;
-            text.append(delta);
-            if (seq > offsets.length) {
-                offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            }
-            offsets[(int) seq - 1] = text.length();
-            if (seq > 1) {
-                chunkLengths.append(',');
-            }
-            chunkLengths.append(delta.length());
-            if (subscribers.length == 0) {
-                return;
-            }
-            Chunk chunk = new Chunk(id, seq, delta);
-            for (Subscriber s : subscribers) {
-                s.chunk(chunk);
-            }
+            deliver(log.append(delta));
+        }
+    }
+
+    /** Hands the subscribers every chunk up to {@code upTo} they were not given, if the lease allows. */
+    private void deliver(long upTo) {
+        if (System.currentTimeMillis() >= deliverUntilMillis) {
+            return;
+        }
+        if (subscribers.isEmpty()) {
+            deliveredSeq = Math.max(deliveredSeq, upTo);
+            return;
+        }
+        for (long seq = deliveredSeq + 1; seq <= upTo; seq++) {
+            subscribers.chunk(new Chunk(id, seq, log.chunk(seq)));
+        }
+        deliveredSeq = Math.max(deliveredSeq, upTo);
+    }
+
+    /** The lease on this answer was renewed (its progress stored under this process's token): until then, at most. */
+    synchronized void leaseRenewed(long deliverUntil) {
+        deliverUntilMillis = Math.max(deliverUntilMillis, deliverUntil);
+        if (phase == Phase.RUNNING) {
+            deliver(log.lastSeq());
         }
     }
 
@@ -126,7 +153,7 @@ final class CompletionRun implements ModelStreamListener {
             if (status == CompletionStatus.INTERRUPTED) {
                 toCancel = stream;
             }
-            state = new FinalState(id, conversationId, status, text.toString(), lastSeq, chunkLengths.toString(), error);
+            state = new FinalState(id, conversationId, status, log.text(), log.lastSeq(), log.chunkLengths(), error);
         }
         if (toCancel != null) {
             toCancel.cancel();
@@ -134,17 +161,18 @@ final class CompletionRun implements ModelStreamListener {
         onEnd.accept(this, state);
     }
 
-    /** Called once the final state is stored: tells every subscriber how the completion ended. */
+    /**
+     * Called once the final state is stored (its own, or the one another node stored after this node lost the
+     * answer): tells every subscriber the chunks it holds up to that end, then how the completion ended.
+     */
     void published(FinalState state) {
         synchronized (this) {
+            deliverUntilMillis = Long.MAX_VALUE;
+            deliver(Math.min(log.lastSeq(), state.lastSeq()));
             phase = Phase.ENDED;
             endedAtMillis = System.currentTimeMillis();
             end = new CompletionEnd(id, state.status(), state.lastSeq(), messageId, state.error());
-            Subscriber[] targets = subscribers;
-            subscribers = NONE;
-            for (Subscriber s : targets) {
-                s.end(end);
-            }
+            subscribers.end(end);
         }
         finished.complete(state.status());
     }
@@ -154,40 +182,31 @@ final class CompletionRun implements ModelStreamListener {
         return finished;
     }
 
-    /** Replays every chunk after {@code afterSeq}, then follows live (or tells the end if it has ended). */
+    /** Replays every chunk handed out after {@code afterSeq}, then follows live (or tells the end if it has ended). */
     synchronized void subscribe(Subscriber subscriber, long afterSeq) {
-        for (long seq = afterSeq + 1; seq <= lastSeq; seq++) {
-            subscriber.chunk(new Chunk(id, seq, chunk(seq)));
+        long upTo = phase == Phase.ENDED ? Math.min(deliveredSeq, end.lastSeq()) : deliveredSeq;
+        for (long seq = afterSeq + 1; seq <= upTo; seq++) {
+            subscriber.chunk(new Chunk(id, seq, log.chunk(seq)));
         }
         if (phase == Phase.ENDED) {
             subscriber.end(end);
             return;
         }
-        Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
-        next[subscribers.length] = subscriber;
-        subscribers = next;
+        subscribers.add(subscriber);
     }
 
     /** Follows from the chunk that comes next: the subscriber hears of no earlier chunk, only of later ones and the end. */
     synchronized void subscribeFromNow(Subscriber subscriber) {
-        subscribe(subscriber, lastSeq);
+        subscribe(subscriber, deliveredSeq);
     }
 
     /** How many chunks a resume from {@code afterSeq} replays from memory. */
     synchronized long backlog(long afterSeq) {
-        return Math.max(0, lastSeq - afterSeq);
+        return Math.max(0, deliveredSeq - afterSeq);
     }
 
     synchronized void unsubscribe(Subscriber subscriber) {
-        for (int i = 0; i < subscribers.length; i++) {
-            if (subscribers[i] == subscriber) {
-                Subscriber[] next = new Subscriber[subscribers.length - 1];
-                System.arraycopy(subscribers, 0, next, 0, i);
-                System.arraycopy(subscribers, i + 1, next, i, subscribers.length - i - 1);
-                subscribers = next;
-                return;
-            }
-        }
+        subscribers.remove(subscriber);
     }
 
     /**
@@ -196,10 +215,10 @@ final class CompletionRun implements ModelStreamListener {
      * an ending run's progress is written too (its lease held) until its end is stored.
      */
     synchronized Progress progress(boolean always) {
-        if (phase == Phase.ENDED || (!always && lastSeq == checkpointedSeq)) {
+        if (phase == Phase.ENDED || (!always && log.lastSeq() == checkpointedSeq)) {
             return null;
         }
-        return new Progress(id, text.toString(), lastSeq, chunkLengths.toString());
+        return new Progress(id, log.text(), log.lastSeq(), log.chunkLengths());
     }
 
     /** Notes that the progress up to {@code seq} is stored. */
@@ -214,7 +233,7 @@ final class CompletionRun implements ModelStreamListener {
 
     /** The live state as REST shows it while it runs; {@code durableSeq} is what the last checkpoint stored. */
     synchronized CompletionView view() {
-        return new CompletionView(id, conversationId, CompletionStatus.RUNNING.label(), lastSeq, text.toString(),
+        return new CompletionView(id, conversationId, CompletionStatus.RUNNING.label(), log.lastSeq(), log.text(),
                 checkpointedSeq, null);
     }
 
@@ -224,11 +243,6 @@ final class CompletionRun implements ModelStreamListener {
     }
 
     synchronized long lastSeq() {
-        return lastSeq;
-    }
-
-    private String chunk(long seq) {
-        int start = seq == 1 ? 0 : offsets[(int) seq - 2];
-        return text.substring(start, offsets[(int) seq - 1]);
+        return log.lastSeq();
     }
 }

@@ -3,6 +3,7 @@ package dev.mooring.completion;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.api.RedactedFailure;
+import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelRequest;
@@ -21,10 +22,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The life of every run on this node: holds it in memory (within the bound on running answers), starts its model
- * call, stores how it ended before its subscribers hear of it (retrying for as long as the store refuses, the run
- * kept in memory meanwhile), retires it from memory a while after, and ends every running one {@code interrupted}
- * when the service stops.
+ * The life of every run on this node: holds it in memory (within the bound on running answers), feeds it to the
+ * relay for the other nodes, starts its model call, stores how it ended before its subscribers hear of it (retrying
+ * for as long as the store refuses, the run kept in memory meanwhile; if another node ended it first, the stored end
+ * is what they hear), cancels it when another node asks, retires it from memory a while after, and on shutdown lets
+ * running answers finish for the drain time, then ends the rest {@code interrupted}.
  */
 @ApplicationScoped
 class CompletionRunner {
@@ -43,10 +45,11 @@ class CompletionRunner {
     private final ScheduledExecutorService retries;
     /** One permit per answer running (or ending) on this node. */
     private final Semaphore running;
+    private final AnswerRelay relay;
     private volatile boolean stopping;
 
     CompletionRunner(ChatModelGateway model, CompletionStore store, LiveCompletions live, CompletionMetrics metrics,
-                     ChatConfig config, Executor executor, ScheduledExecutorService retries) {
+                     ChatConfig config, Executor executor, ScheduledExecutorService retries, AnswerRelay relay) {
         this.model = model;
         this.store = store;
         this.live = live;
@@ -55,7 +58,15 @@ class CompletionRunner {
         this.executor = executor;
         this.retries = retries;
         this.running = new Semaphore(config.completions().maxRunning());
+        this.relay = relay;
+        relay.onCancel(live::cancel);
     }
+
+    /** Whether a stop lets running answers finish (several nodes) rather than ending them at once. */
+    boolean drains() {
+        return config.shutdown().drain().toMillis() > 0;
+    }
+
 
     boolean stopping() {
         return stopping;
@@ -66,12 +77,16 @@ class CompletionRunner {
      *
      * @throws ApiException rate_limited when as many answers as allowed are running already
      */
-    CompletionRun hold(UUID id, UUID conversationId, UUID messageId) {
+    CompletionRun hold(UUID id, UUID conversationId, UUID messageId, String user) {
         if (!running.tryAcquire()) {
             throw new ApiException(ErrorCode.RATE_LIMITED, "the service is writing as many answers as it may ("
                     + config.completions().maxRunning() + "); send this again once one has ended", true);
         }
-        CompletionRun run = new CompletionRun(id, conversationId, messageId, this::ended);
+        CompletionRun run = new CompletionRun(id, conversationId, messageId, user,
+                CompletionRun.deliverUntil(System.currentTimeMillis(), config.completions().lease()), this::ended);
+        if (relay.live()) {
+            run.subscribe(new RelayFeed(relay), 0);
+        }
         live.add(run);
         return run;
     }
@@ -115,8 +130,9 @@ class CompletionRunner {
      * database does not hold.
      */
     private void tryStoreEnd(CompletionRun run, FinalState state, int attempt) {
+        FinalState told;
         try {
-            store.finish(state);
+            told = store.finish(state) ? state : storedEnd(state);
         } catch (RuntimeException e) {
             long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt - 1, 10));
             if (attempt == 1) {
@@ -136,8 +152,20 @@ class CompletionRunner {
         }
         metrics.endStored();
         running.release();
-        run.published(state);
-        metrics.completionEnded(state.status());
+        run.published(told);
+        metrics.completionEnded(told.status());
+    }
+
+    /**
+     * The end another node stored after this node lost the answer (its lease ran out: paused, or cut off from the
+     * database); the run's own state if the answer is gone altogether (its conversation was deleted).
+     */
+    private FinalState storedEnd(FinalState own) {
+        FinalState stored = store.find(own.id()).map(StoredCompletion::finalState).orElse(own);
+        LOG.infof("completion %s was ended %s by another node while this one had lost its lease; its subscribers "
+                + "here are told that stored end, not this node's %s", own.id(), stored.status().label(),
+                own.status().label());
+        return stored;
     }
 
     /** Forgets runs that ended longer than {@code chat.completions.retain-after-end} ago: the store serves them. */
@@ -151,9 +179,23 @@ class CompletionRunner {
         }
     }
 
-    /** Starts no new run and ends every running one {@code interrupted}, its text stored, before returning. */
+    /**
+     * Starts no new run, lets the running ones go on for the drain time (their followers are on other nodes by now),
+     * then ends every one still running {@code interrupted}, its text stored, before returning.
+     */
     void stop() {
         stopping = true;
+        if (drains()) {
+            List<CompletableFuture<CompletionStatus>> running = live.all().stream().filter(CompletionRun::running)
+                    .map(CompletionRun::finished).toList();
+            LOG.infof("stopping: %d answer(s) may finish within %s", running.size(), config.shutdown().drain());
+            try {
+                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                        .get(config.shutdown().drain().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.info("the drain time is over: the answers still running end interrupted");
+            }
+        }
         List<CompletableFuture<CompletionStatus>> endings = new ArrayList<>();
         for (CompletionRun run : live.all()) {
             if (run.running()) {

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * The completions this node holds in memory: running ones, and ended ones for a while after (fast resume).
- * A distributed deployment replaces it with one that also relays other nodes' runs.
+ * Other nodes' runs are followed through {@link RemoteFollowers}.
  */
 interface LiveCompletions {
 
@@ -19,4 +19,12 @@ interface LiveCompletions {
 
     /** Every run held, running or recently ended. */
     Collection<CompletionRun> all();
+
+    /** Cancels the run if it is held here (another node asked for it). */
+    default void cancel(UUID id) {
+        CompletionRun run = find(id);
+        if (run != null) {
+            run.cancel();
+        }
+    }
 }

@@ -50,6 +50,8 @@ public interface ChatConfig {
 
     Users users();
 
+    Shutdown shutdown();
+
     /** Application-level heartbeats. */
     interface Heartbeat {
         /** How often the server sends {@code ping}. */
@@ -161,6 +163,17 @@ public interface ChatConfig {
         /** How many chunks the demo model streams per reply. */
         @WithDefault("60")
         int replyTokens();
+    }
+
+    /** How a node stops. */
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long running answers may go on to their end while the node's sockets are closed at once (its
+         * clients resume on the other nodes); what still runs then ends {@code interrupted}. 0: end them at once,
+         * their {@code done} sent before the sockets close (one node: no other node to resume on).
+         */
+        @WithDefault("0s")
+        Duration drain();
     }
 
     /** Whose conversations a request may see: one user (no secret), or the user a Jupyter proxy asserts. */

@@ -87,7 +87,7 @@ public class ConversationService {
         Message user = Message.user(conversation.id, question, contexts.write(question.context()), now);
         Message assistant = Message.assistant(conversation.id, question.user(), now);
         Message.flush(); // the completion row refers to both messages, and a raced clientMessageId fails here
-        UUID completionId = completions.begin(conversation.id, user.id, assistant.id,
+        UUID completionId = completions.begin(conversation.id, user.id, assistant.id, question.user(),
                 new ModelRequest(history, question.text(), question.context(), question.mode()));
         return new Acceptance(conversation.id, user.id, assistant.id, completionId, false);
     }

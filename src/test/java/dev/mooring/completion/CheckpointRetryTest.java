@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,21 +28,36 @@ class CheckpointRetryTest {
         final List<Progress> written = new ArrayList<>();
 
         @Override
-        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
-                           Instant leaseUntil) {
+        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String user,
+                           String node, Instant leaseUntil) {
         }
 
         @Override
-        public Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+        public Checkpoint checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
             if (down) {
                 throw new IllegalStateException("database unreachable");
             }
             written.addAll(batch);
-            return Map.of();
+            return Checkpoint.NOTHING;
         }
 
         @Override
-        public void finish(FinalState state) {
+        public boolean finish(FinalState state) {
+            return true;
+        }
+
+        @Override
+        public boolean interruptIfExpired(UUID id, Instant now) {
+            return false;
+        }
+
+        @Override
+        public void requestCancel(UUID id) {
+        }
+
+        @Override
+        public List<UUID> cancelsRequested() {
+            return List.of();
         }
 
         @Override
@@ -84,8 +99,9 @@ class CheckpointRetryTest {
     void aFailedPassIsWrittenByTheNextOne() {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
-        Checkpointer checkpointer = new Checkpointer(store, live, config());
-        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), (r, s) -> { });
+        Checkpointer checkpointer = new Checkpointer(store, live, AnswerRelay.NONE, config());
+        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "",
+                Long.MAX_VALUE, (r, s) -> { });
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();
