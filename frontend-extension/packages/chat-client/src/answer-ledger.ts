@@ -13,6 +13,7 @@ import {
   type ErrorFrame,
   type ErrorInfo,
   type ServerFrame,
+  type WelcomeFrame,
 } from './protocol.js';
 import { RetrySchedule } from './retry-schedule.js';
 import type { ConnectionStatus, FinalStatus } from './status.js';
@@ -37,6 +38,8 @@ export interface ResumeOptions {
 /** How the ledger reaches the service: the connection. */
 export interface AnswerLink {
   readonly status: ConnectionStatus;
+  /** The last `welcome`, for the service's frame limit. */
+  readonly welcome?: WelcomeFrame;
   /** Writes on a welcomed connection; does nothing otherwise. */
   send(frame: ClientFrame): void;
 }
@@ -95,15 +98,24 @@ export class AnswerLedger {
   send(text: string, options: SendOptions): Completion {
     const clientMessageId = this.#settings.uuid();
     const { conversationId, context, mode } = options;
-    const entry = this.#add({ clientMessageId, conversationId, text: '', lastSeq: 0 }, { type: 'chat', clientMessageId, conversationId, text, context, mode });
+    const chat: ChatFrame = { type: 'chat', clientMessageId, conversationId, text, context, mode };
+    const entry = this.#add({ clientMessageId, conversationId, text: '', lastSeq: 0 }, chat);
+    return this.#launch(entry, this.#refusal(chat));
+  }
+
+  /** Why a question cannot go out as it is: too large for the service (never sent, so never resent), or too many waiting. */
+  #refusal(chat: ChatFrame): ErrorInfo | undefined {
+    const limit = this.#link.welcome?.maxFrameBytes ?? this.#settings.maxFrameBytes;
+    const bytes = new TextEncoder().encode(JSON.stringify(chat)).length;
+    if (bytes > limit) {
+      const kib = (n: number) => Math.ceil(n / 1024);
+      return { code: 'too_large', message: `the question and its notebook context are ${kib(bytes)} KiB, over the service's limit of ${kib(limit)} KiB; send less context`, retryable: false };
+    }
     const unaccepted = this.#entries.filter((other) => other.state.completionId === undefined).length;
     const maxQueued = this.#settings.maxQueued;
-    return this.#launch(
-      entry,
-      unaccepted > maxQueued
-        ? { code: 'queue_full', message: `too many messages waiting for the connection (${maxQueued})`, retryable: true }
-        : undefined,
-    );
+    return unaccepted > maxQueued
+      ? { code: 'queue_full', message: `too many messages waiting for the connection (${maxQueued})`, retryable: true }
+      : undefined;
   }
 
   resume(completionId: string, options: ResumeOptions): Completion {

@@ -72,6 +72,8 @@ export const DEFAULTS = {
   checkIntervalMs: 1_000,
   /** How many messages may wait for acceptance; past that `send` fails with `queue_full`. */
   maxQueued: 100,
+  /** The largest frame (UTF-8 bytes) the service takes, until `welcome.maxFrameBytes` says; a larger question fails at once. */
+  maxFrameBytes: 262_144,
 };
 
 /** The numeric options. */

@@ -29,6 +29,26 @@ describe('the outgoing queue', () => {
     expect(FakeSocket.last.sentOf('chat').map((f) => f.text)).toEqual(['1', '2']);
   });
 
+  it('a question larger than the service takes fails at once as too_large and is never sent, so never resent', async () => {
+    const { c, ws } = await connected();
+    const big = c.send('x'.repeat(300_000));
+    expect(big.status).toBe('failed');
+    expect(big.error).toMatchObject({ code: 'too_large', retryable: false });
+    expect(big.error?.message).toContain("over the service's limit of 256 KiB");
+    const fits = c.send('y'.repeat(200_000));
+    expect(fits.status).toBe('waiting');
+    expect(ws.sentOf('chat').map((f) => f.text.length)).toEqual([200_000]);
+  });
+
+  it('the limit is the one the service names in its welcome', async () => {
+    const client = make();
+    await settle();
+    FakeSocket.last.welcome(15_000, 45_000, { maxFrameBytes: 1_000 });
+    const over = client.send('z'.repeat(1_000));
+    expect(over.error).toMatchObject({ code: 'too_large', retryable: false });
+    expect(FakeSocket.last.sentOf('chat')).toEqual([]);
+  });
+
   it('a chat sent but not accepted when the connection drops is resent with the same clientMessageId', async () => {
     const { c, ws } = await connected();
     const a = c.send('hi');

@@ -46,7 +46,7 @@ export class FakeSocket implements WebSocketLike {
   }
 
   /** The server's welcome. */
-  welcome(heartbeatIntervalMs = 15_000, heartbeatTimeoutMs = 45_000): void {
+  welcome(heartbeatIntervalMs = 15_000, heartbeatTimeoutMs = 45_000, extra: Record<string, unknown> = {}): void {
     this.receive({
       type: 'welcome',
       protocol: 1,
@@ -54,6 +54,7 @@ export class FakeSocket implements WebSocketLike {
       heartbeatIntervalMs,
       heartbeatTimeoutMs,
       model: { provider: 'demo', name: 'demo-model', demo: true },
+      ...extra,
     });
   }
 

@@ -64,7 +64,7 @@ public class ChatChannel {
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
         session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model,
-                config.nodeName()));
+                config.maxFrameBytes(), config.nodeName()));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }

@@ -45,6 +45,7 @@ class HeartbeatTest {
             assertEquals(200, welcome.path("heartbeatIntervalMs").asLong());
             assertEquals(900, welcome.path("heartbeatTimeoutMs").asLong());
             assertEquals("heartbeat-node", welcome.path("node").asText());
+            assertEquals(262144, welcome.path("maxFrameBytes").asInt(), "the client checks a question's size against it");
             long first = client.await("ping").path("t").asLong();
             long second = client.await("ping").path("t").asLong();
             assertEquals(true, second > first);
