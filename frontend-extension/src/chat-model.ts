@@ -6,7 +6,9 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { AgentRunner } from './agent-runner';
 import type { ConversationsApi } from './rest-api';
+import { StoredValue, memoryStorage, type StorageLike } from './tab-store';
 
 import { isFinal } from '@mooring/chat-client';
 import type {
@@ -21,10 +23,11 @@ import type {
   ModelInfo,
   ResumeOptions,
   SendOptions,
-  ServiceState
+  ServiceState,
+  ToolCallState
 } from '@mooring/chat-client';
 
-export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo, ServiceState };
+export type { ChatMode, CompletionStatus, ConnectionState, ConnectionStatus, ErrorInfo, ModelInfo, ServiceState, ToolCallState };
 
 /** Whether an answer has ended (the client's own rule). */
 export const isFinalStatus = (s: CompletionStatus): boolean => isFinal(s);
@@ -37,8 +40,11 @@ export interface CompletionLike extends EventTarget {
   readonly completionId?: string;
   readonly error?: ErrorInfo;
   readonly retryAt?: number;
+  /** Agent mode: the tool calls so far. */
+  readonly toolCalls?: readonly ToolCallState[];
   readonly finished: Promise<unknown>;
   cancel(): void;
+  sendToolResult?(callId: string, output: string, isError?: boolean): boolean;
 }
 
 /** The part of the client's `ChatClient` the panel uses. */
@@ -49,6 +55,15 @@ export interface ChatClientLike extends EventTarget {
   resume(completionId: string, options?: ResumeOptions): CompletionLike;
   reconnect(): void;
   close(): void;
+  /** Hear of questions asked in a conversation elsewhere (`asked` events) and of its deletion (`deleted`). */
+  follow?(conversationId: string): void;
+  unfollow?(conversationId: string): void;
+}
+
+/** Detail of the client's `asked` event: a question of the followed conversation, asked in another tab. */
+export interface AskedElsewhere {
+  frame: { conversationId: string; messageId: string; answerMessageId: string; completionId: string; text: string; mode: ChatMode };
+  completion: CompletionLike;
 }
 
 /** What the model needs for one connection. */
@@ -80,6 +95,8 @@ export interface AnswerEntry {
   error?: ErrorInfo;
   retryAt?: number;
   completionId?: string;
+  /** Agent mode: the answer's tool calls. */
+  toolCalls?: readonly ToolCallState[];
   /** What to send again on Retry. */
   question?: Question;
 }
@@ -105,6 +122,14 @@ export function storedStatus(status: string | undefined): CompletionStatus | 'ru
 let counter = 0;
 const localId = (prefix: string): string => `${prefix}-${++counter}`;
 
+/** Options of {@link ChatModel}. */
+export interface ChatModelOptions {
+  /** Carries out agent answers' tool calls. */
+  agent?: AgentRunner;
+  /** The tab's storage (sessionStorage): the conversation shown is opened again after a reload. */
+  tab?: StorageLike;
+}
+
 /** The panel's state; `changed` fires after every change. */
 export class ChatModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
@@ -121,6 +146,14 @@ export class ChatModel implements IDisposable {
   private _version = 0;
   private _disposed = false;
   private _wasConnected = false;
+  private readonly _agent?: AgentRunner;
+  private readonly _shown: StoredValue<string | null>;
+
+  constructor(options: ChatModelOptions = {}) {
+    this._agent = options.agent;
+    this._agent?.changed.connect(this._onAgentChanged);
+    this._shown = new StoredValue(options.tab ?? memoryStorage(), 'conversation-shown', null);
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -156,6 +189,10 @@ export class ChatModel implements IDisposable {
   get isDisposed(): boolean {
     return this._disposed;
   }
+  /** What carries out agent answers in this tab (the tool calls' phases, the user's approvals). */
+  get agent(): AgentRunner | undefined {
+    return this._agent;
+  }
 
   /** Use this connection from now on (closing the previous one). */
   connect(conn: Connection): void {
@@ -163,6 +200,11 @@ export class ChatModel implements IDisposable {
     this._conn = conn;
     conn.client.addEventListener('status', this._onStatus);
     conn.client.addEventListener('welcome', this._onWelcome);
+    conn.client.addEventListener('asked', this._onAsked);
+    conn.client.addEventListener('deleted', this._onDeleted);
+    if (this._activeId) {
+      conn.client.follow?.(this._activeId);
+    }
     this._status = conn.client.status ?? { state: 'connecting' };
     this._modelInfo = conn.client.model;
     this._wasConnected = false;
@@ -183,6 +225,8 @@ export class ChatModel implements IDisposable {
     }
     conn.client.removeEventListener('status', this._onStatus);
     conn.client.removeEventListener('welcome', this._onWelcome);
+    conn.client.removeEventListener('asked', this._onAsked);
+    conn.client.removeEventListener('deleted', this._onDeleted);
     this._conn = undefined;
     this._live.clear();
     conn.client.close();
@@ -215,6 +259,9 @@ export class ChatModel implements IDisposable {
   stop(entryId: string): void {
     const entry = this._entry(entryId);
     const live = entry?.completionId ? this._live.get(entry.completionId) : this._liveByEntry.get(entryId);
+    if (entry?.completionId) {
+      this._agent?.stop(entry.completionId);
+    }
     live?.cancel();
   }
 
@@ -228,7 +275,7 @@ export class ChatModel implements IDisposable {
 
   /** Start a new conversation (the next question creates it). */
   newConversation(): void {
-    this._activeId = undefined;
+    this._setActive(undefined);
     this._entries = [];
     this._emit();
   }
@@ -258,7 +305,7 @@ export class ChatModel implements IDisposable {
     if (!conn) {
       return;
     }
-    this._activeId = id;
+    this._setActive(id);
     this._loading = true;
     this._entries = [];
     this._emit();
@@ -299,6 +346,7 @@ export class ChatModel implements IDisposable {
       return;
     }
     this.disconnect();
+    this._agent?.changed.disconnect(this._onAgentChanged);
     this._disposed = true;
     Signal.clearData(this);
   }
@@ -329,18 +377,26 @@ export class ChatModel implements IDisposable {
       this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message, retryable: false } });
       return;
     }
-    this._follow(entryId, completion, conversationKey === undefined);
+    this._follow(entryId, completion, conversationKey === undefined, question);
   }
 
-  /** Mirror a completion into the entry `entryId`. */
-  private _follow(entryId: string, completion: CompletionLike, startsConversation: boolean): void {
+  /**
+   * Mirror a completion into the entry `entryId`. `asked` is the question when this tab asked it: its agent
+   * answer is then carried out here.
+   */
+  private _follow(entryId: string, completion: CompletionLike, startsConversation: boolean, asked?: Question): void {
     this._liveByEntry.set(entryId, completion);
     const sync = (): void => {
-      if (completion.completionId) {
-        this._live.set(completion.completionId, completion);
+      const completionId = completion.completionId;
+      if (completionId && !this._live.has(completionId)) {
+        this._live.set(completionId, completion);
+        if (asked?.mode === 'agent') {
+          this._agent?.drive(completionId, asked.context?.notebookPath);
+        }
+        this._agent?.track(completion);
       }
       if (startsConversation && completion.conversationId && this._activeId === undefined && this._entry(entryId)) {
-        this._activeId = completion.conversationId;
+        this._setActive(completion.conversationId);
         startsConversation = false;
         void this.refreshConversations();
       }
@@ -349,7 +405,8 @@ export class ChatModel implements IDisposable {
         text: completion.text,
         error: completion.error,
         retryAt: completion.retryAt,
-        completionId: completion.completionId
+        completionId,
+        toolCalls: completion.toolCalls
       });
     };
     completion.addEventListener('update', sync);
@@ -441,8 +498,74 @@ export class ChatModel implements IDisposable {
     if (!this._wasConnected || this._conversationsError) {
       void this.refreshConversations();
     }
+    const shown = this._shown.get();
+    if (!this._wasConnected && this._activeId === undefined && this._entries.length === 0 && shown) {
+      // after a reload: the conversation this tab showed, its running answers resumed
+      void this.openConversation(shown);
+    } else if (this._wasConnected && this._activeId !== undefined && !this._loading) {
+      // back after a drop: what was asked elsewhere meanwhile came to no `asked` event
+      void this._reload(this._activeId);
+    }
     this._wasConnected = true;
   }
+
+  /** Shows `id` (or a new conversation), follows it, and remembers it for a reload of this tab. */
+  private _setActive(id: string | undefined): void {
+    if (id === this._activeId) {
+      return;
+    }
+    if (this._activeId) {
+      this._conn?.client.unfollow?.(this._activeId);
+    }
+    this._activeId = id;
+    if (id) {
+      this._conn?.client.follow?.(id);
+    }
+    this._shown.set(id ?? null);
+  }
+
+  /** Reads the conversation again, keeping the answers followed and the questions not yet accepted. */
+  private async _reload(id: string): Promise<void> {
+    const conn = this._conn;
+    try {
+      const conversation = await conn?.api.get(id);
+      if (!conversation || this._activeId !== id || conn !== this._conn) {
+        return;
+      }
+      const waiting = this._entries.filter((e, i, all) => {
+        const answer = e.kind === 'answer' ? e : all[i + 1];
+        return answer?.kind === 'answer' && !answer.completionId;
+      });
+      this._entries = [...this._fromStored(id, conversation.messages), ...waiting];
+      this._emit();
+    } catch (err) {
+      console.warn('mooring: could not read the conversation again', err);
+    }
+  }
+
+  private _onAgentChanged = (): void => this._emit();
+
+  private _onAsked = (event: Event): void => {
+    const { frame, completion } = (event as CustomEvent<AskedElsewhere>).detail;
+    if (frame.conversationId !== this._activeId || this._entries.some((e) => e.kind === 'answer' && e.completionId === frame.completionId)) {
+      return;
+    }
+    const question: Question = { text: frame.text, mode: frame.mode };
+    this._entries = [
+      ...this._entries,
+      { kind: 'user', id: frame.messageId, text: frame.text, mode: frame.mode },
+      { kind: 'answer', id: frame.answerMessageId, status: completion.status, text: completion.text, completionId: frame.completionId, question }
+    ];
+    this._emit();
+    this._follow(frame.answerMessageId, completion, false);
+  };
+
+  private _onDeleted = (event: Event): void => {
+    if ((event as CustomEvent<{ conversationId: string }>).detail.conversationId === this._activeId) {
+      this.newConversation();
+    }
+    void this.refreshConversations();
+  };
 
   private _emit(): void {
     if (this._disposed) {

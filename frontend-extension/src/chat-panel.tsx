@@ -2,7 +2,7 @@ import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import type { ChatModel } from './chat-model';
+import type { ChatMode, ChatModel } from './chat-model';
 import { ChatView } from './components/chat-view';
 import type { CodeActions } from './components/code-actions';
 import { MarkdownView } from './components/markdown-view';
@@ -14,7 +14,7 @@ export interface ChatPanelOptions {
   rendermime: IRenderMimeRegistry;
   codeActions: CodeActions;
   /** Asks from the question box (the plugin adds the notebook context). */
-  onAsk: (text: string) => void;
+  onAsk: (text: string, mode: ChatMode) => void;
   contextHint?: () => string;
   confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
 }

@@ -9,12 +9,15 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { ChatClient } from '@mooring/chat-client';
 
 import mooringSvg from '../style/icons/mooring.svg';
+import { AgentRunner } from './agent-runner';
 import { ChatMode, ChatModel, Connection } from './chat-model';
 import { ChatPanel } from './chat-panel';
 import { DEFAULT_SETTINGS, explainProxyFailure, MooringSettings, readSettings, resolveTarget } from './connection';
 import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
 import { CellContext, cellContext, explainQuestion, fixErrorQuestion } from './notebook-context';
 import { bearerRequest, ConversationsApi, RequestFn } from './rest-api';
+import { openNotebook } from './lab-notebook';
+import { browserStorage } from './tab-store';
 import { IMooringChat } from './tokens';
 
 export { IMooringChat } from './tokens';
@@ -71,7 +74,17 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ): IMooringChat => {
-    const model = new ChatModel();
+    const tab = browserStorage('sessionStorage');
+    const agent = new AgentRunner({
+      // after a reload, JupyterLab opens the notebooks again: calls wait for that before looking
+      notebooks: async (path) => {
+        await app.restored;
+        return openNotebook(tracker, path);
+      },
+      tab,
+      browser: browserStorage('localStorage')
+    });
+    const model = new ChatModel({ agent, tab });
 
     const ask = (text: string, options: { mode?: ChatMode; context?: CellContext } = {}): void => {
       model.ask(text, { mode: options.mode ?? 'chat', context: options.context ?? notebookContext(tracker) });
@@ -82,7 +95,7 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       model,
       rendermime,
       codeActions: notebookCodeActions(tracker),
-      onAsk: (text) => ask(text),
+      onAsk: (text, mode) => ask(text, { mode }),
       contextHint: () => contextHint(tracker),
       confirmDelete: async (c) => {
         const result = await showDialog({

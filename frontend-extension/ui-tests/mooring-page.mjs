@@ -31,7 +31,13 @@ export const selectors = {
   cell: '.jp-Notebook .jp-Cell',
   cellPrompt: '.jp-InputPrompt',
   toast: '.Toastify__toast',
-  codeCell: '.jp-Notebook .jp-CodeCell'
+  codeCell: '.jp-Notebook .jp-CodeCell',
+  agentToggle: '[data-testid="mooring-agent-toggle"]',
+  toolCall: '[data-testid="mooring-tool-call"]',
+  toolCallOf: (tool, state) => `[data-testid="mooring-tool-call"][data-tool="${tool}"]${state ? `[data-state="${state}"]` : ''}`,
+  approve: '[data-testid="mooring-approve"]',
+  allowNotebook: '[data-testid="mooring-allow-notebook"]',
+  decline: '[data-testid="mooring-decline"]'
 };
 
 export class MooringPage {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ChatModel, storedStatus } from '../chat-model';
+import { memoryStorage } from '../tab-store';
 import { FakeClient, fakeApi } from './fake-client';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -132,5 +133,66 @@ describe('ChatModel', () => {
     expect(storedStatus('completed')).toBe('done');
     expect(storedStatus('interrupted')).toBe('interrupted');
     expect(storedStatus('running')).toBe('running');
+  });
+
+  it('follows the conversation it shows, and no other', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] }, 'GET conversations/c2': { id: 'c2', title: '', messages: [] } });
+    await model.openConversation('c1');
+    await model.openConversation('c2');
+    model.newConversation();
+    model.ask('new one');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c3', completionId: 'k1' });
+    expect(client.follows).toEqual(['+c1', '-c1', '+c2', '-c2', '+c3']);
+  });
+
+  it('shows a question asked in another tab, with its answer streaming', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    await model.openConversation('c1');
+    const answer = client.asked('c1', 'k7', 'asked elsewhere');
+    answer.update({ status: 'streaming', text: 'Live' });
+    expect(model.entries).toMatchObject([
+      { kind: 'user', text: 'asked elsewhere' },
+      { kind: 'answer', status: 'streaming', text: 'Live', completionId: 'k7' }
+    ]);
+    client.asked('c1', 'k7', 'asked elsewhere');
+    client.asked('other', 'k8', 'not shown here');
+    expect(model.entries).toHaveLength(2);
+  });
+
+  it('a conversation deleted in another tab leaves this one for a new conversation', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'Q', createdAt: '' }] } });
+    await model.openConversation('c1');
+    client.dispatchEvent(new CustomEvent('deleted', { detail: { conversationId: 'c1' } }));
+    expect(model.activeConversationId).toBeUndefined();
+    expect(model.entries).toEqual([]);
+  });
+
+  it('a reload of the tab opens the conversation it showed again', async () => {
+    const tab = memoryStorage();
+    const routes = { 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'kept', createdAt: '' }] } };
+    const before = new ChatModel({ tab });
+    before.connect({ client: new FakeClient(), api: fakeApi(routes) });
+    await before.openConversation('c1');
+
+    const after = new ChatModel({ tab });
+    const client = new FakeClient();
+    after.connect({ client, api: fakeApi(routes) });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(after.activeConversationId).toBe('c1');
+    expect(after.entries.map((e) => e.text)).toEqual(['kept']);
+  });
+
+  it('back after a drop, it reads the conversation again for what was asked meanwhile', async () => {
+    const messages = [{ id: 'm1', role: 'user', text: 'before', createdAt: '' }];
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages } });
+    client.setStatus({ state: 'connected' });
+    await model.openConversation('c1');
+    model.ask('typed while offline');
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 1 });
+    messages.push({ id: 'm2', role: 'user', text: 'asked elsewhere meanwhile', createdAt: '' });
+    client.setStatus({ state: 'connected' });
+    await flush();
+    expect(model.entries.map((e) => e.text)).toEqual(['before', 'asked elsewhere meanwhile', 'typed while offline', '']);
   });
 });

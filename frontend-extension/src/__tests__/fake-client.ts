@@ -1,4 +1,4 @@
-import type { ChatClientLike, CompletionLike, CompletionStatus, ConnectionStatus, ErrorInfo, ModelInfo } from '../chat-model';
+import type { ChatClientLike, CompletionLike, CompletionStatus, ConnectionStatus, ErrorInfo, ModelInfo, ToolCallState } from '../chat-model';
 import { ConversationsApi } from '../rest-api';
 
 /** A completion the test drives by hand. */
@@ -9,7 +9,9 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
   completionId?: string;
   error?: ErrorInfo;
   retryAt?: number;
+  toolCalls?: ToolCallState[];
   cancelled = 0;
+  results: Array<{ callId: string; output: string; isError?: boolean }> = [];
   private _end!: (s: CompletionStatus) => void;
   readonly finished = new Promise<CompletionStatus>((r) => (this._end = r));
 
@@ -20,7 +22,7 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
     super();
   }
 
-  update(patch: Partial<Pick<FakeCompletion, 'status' | 'text' | 'conversationId' | 'completionId' | 'error' | 'retryAt'>>): void {
+  update(patch: Partial<Pick<FakeCompletion, 'status' | 'text' | 'conversationId' | 'completionId' | 'error' | 'retryAt' | 'toolCalls'>>): void {
     Object.assign(this, patch);
     this.dispatchEvent(new CustomEvent('update', { detail: this }));
     if (['done', 'cancelled', 'failed', 'interrupted'].includes(this.status)) {
@@ -30,6 +32,11 @@ export class FakeCompletion extends EventTarget implements CompletionLike {
 
   cancel(): void {
     this.cancelled++;
+  }
+
+  sendToolResult(callId: string, output: string, isError?: boolean): boolean {
+    this.results.push({ callId, output, isError });
+    return true;
   }
 }
 
@@ -41,6 +48,8 @@ export class FakeClient extends EventTarget implements ChatClientLike {
   resumed: Array<{ id: string; options: unknown }> = [];
   reconnects = 0;
   closed = false;
+  /** Conversations followed, in the order of follow and unfollow calls: `+id` and `-id`. */
+  follows: string[] = [];
 
   send(text: string, options: Record<string, unknown> = {}): FakeCompletion {
     const c = new FakeCompletion(text, options);
@@ -58,6 +67,24 @@ export class FakeClient extends EventTarget implements ChatClientLike {
 
   reconnect(): void {
     this.reconnects++;
+  }
+
+  follow(conversationId: string): void {
+    this.follows.push('+' + conversationId);
+  }
+
+  unfollow(conversationId: string): void {
+    this.follows.push('-' + conversationId);
+  }
+
+  /** A question of a followed conversation, asked in another tab: its answer is the completion answered. */
+  asked(conversationId: string, completionId: string, text: string): FakeCompletion {
+    const completion = new FakeCompletion(text, {});
+    completion.completionId = completionId;
+    completion.conversationId = conversationId;
+    const frame = { conversationId, messageId: `q-${completionId}`, answerMessageId: `a-${completionId}`, completionId, text, mode: 'chat' };
+    this.dispatchEvent(new CustomEvent('asked', { detail: { frame, completion } }));
+    return completion;
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { Countdown } from './countdown';
 const LABELS: Record<CompletionStatus, string> = {
   waiting: 'Waiting',
   streaming: 'Streaming',
+  acting: 'Acting',
   stalled: 'Stalled',
   paused: 'Paused',
   orphaned: 'Interrupted',
@@ -31,6 +32,8 @@ export function describeAnswer(
       return { label, detail: 'sent; waiting for the first words' };
     case 'streaming':
       return { label, detail: '' };
+    case 'acting':
+      return { label, detail: 'waiting for the notebook' };
     case 'stalled':
       return { label, detail: 'connected, but no new text for a while' };
     case 'paused':

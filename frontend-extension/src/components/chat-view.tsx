@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { AnswerEntry, ChatModel, UserEntry } from '../chat-model';
+import type { AnswerEntry, ChatMode, ChatModel, UserEntry } from '../chat-model';
 import { isFinalStatus } from '../chat-model';
 import type { ConversationSummary } from '../rest-api';
 import { Answer } from './answer';
@@ -11,6 +11,7 @@ import { DemoBanner } from './demo-banner';
 import { HistoryIcon, NewChatIcon } from './icons';
 import { settlePartialMarkdown } from './partial-markdown';
 import { StatusLine } from './status-line';
+import { ToolCallView } from './tool-call-view';
 
 export interface ChatViewProps {
   model: ChatModel;
@@ -19,7 +20,7 @@ export interface ChatViewProps {
   codeActions?: CodeActions;
   /** What context goes with a question, e.g. "Context: analysis.ipynb, cell 3". */
   contextHint?: () => string;
-  onAsk: (text: string) => void;
+  onAsk: (text: string, mode: ChatMode) => void;
   confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
   /** Each new value moves the focus to the question box (the panel was opened by its command). */
   focusRequest?: number;
@@ -189,6 +190,21 @@ function AnswerItem(props: {
   renderText: (text: string) => React.ReactNode;
 }): JSX.Element {
   const { entry, model, renderText } = props;
+  const live = !isFinalStatus(entry.status);
+  const settled = (text: string, last: boolean) => renderText(entry.status === 'done' || !last ? text : settlePartialMarkdown(text));
+  // the answer's text cut where each tool call came, the calls shown in between
+  const parts: React.ReactNode[] = [];
+  let from = 0;
+  for (const call of entry.toolCalls ?? []) {
+    if (call.at > from) {
+      parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from, call.at), false)}</React.Fragment>);
+      from = call.at;
+    }
+    parts.push(<ToolCallView key={call.callId} call={call} phase={model.agent?.phase(call.callId)} live={live} actions={model.agent} />);
+  }
+  if (entry.text.length > from) {
+    parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from), true)}</React.Fragment>);
+  }
   return (
     <Answer
       id={entry.id}
@@ -200,7 +216,7 @@ function AnswerItem(props: {
       onRetry={() => model.retry(entry.id)}
     >
       {/* Until it is done (streaming, or cut off by Stop, a failure or a restart), what is half written is closed or held back rather than shown raw. */}
-      {entry.text ? renderText(entry.status === 'done' ? entry.text : settlePartialMarkdown(entry.text)) : null}
+      {parts}
     </Answer>
   );
 }

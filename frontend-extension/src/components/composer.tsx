@@ -1,7 +1,10 @@
 import * as React from 'react';
 
+import type { ChatMode } from '../chat-model';
+
 export interface ComposerProps {
-  onSend: (text: string) => void;
+  /** Sends a question: in `agent` mode the model may act on the notebook, else it answers (`chat`). */
+  onSend: (text: string, mode: ChatMode) => void;
   /** Says what context goes with the question, e.g. the notebook's name. */
   contextHint?: string;
   /** Each new value moves the focus into the question box. */
@@ -17,9 +20,10 @@ function isComposing(event: React.KeyboardEvent): boolean {
   return event.nativeEvent.isComposing || event.keyCode === 229;
 }
 
-/** The question box: Enter sends, Shift+Enter adds a line. */
+/** The question box: Enter sends, Shift+Enter adds a line; the Agent toggle lets the model act on the notebook. */
 export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): JSX.Element {
   const [text, setText] = React.useState('');
+  const [agent, setAgent] = React.useState(false);
   const input = React.useRef<HTMLTextAreaElement>(null);
   const keysHelp = React.useId();
   React.useEffect(() => {
@@ -29,7 +33,7 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
   }, [focusRequest]);
   const send = (): void => {
     if (text.trim()) {
-      onSend(text);
+      onSend(text, agent ? 'agent' : 'chat');
       setText('');
     }
   };
@@ -47,7 +51,7 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
         data-testid="mooring-input"
         aria-label="Ask Mooring"
         aria-describedby={keysHelp}
-        placeholder="Ask about your notebook…"
+        placeholder={agent ? 'Tell the agent what to do in this notebook…' : 'Ask about your notebook…'}
         rows={3}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -62,6 +66,16 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
         Enter sends, Shift+Enter starts a new line, Escape stops the answer.
       </span>
       <div className="jp-Mooring-composerBar">
+        <button
+          type="button"
+          className={`jp-Mooring-button jp-Mooring-agentToggle${agent ? ' jp-mod-active' : ''}`}
+          data-testid="mooring-agent-toggle"
+          aria-pressed={agent}
+          title={agent ? 'Agent mode: the model reads, edits and runs cells of this notebook (edits and runs wait for your approval)' : 'Agent mode: let the model act on this notebook'}
+          onClick={() => setAgent(!agent)}
+        >
+          Agent
+        </button>
         <span className="jp-Mooring-contextHint" data-testid="mooring-context-hint" title={contextHint}>
           {contextHint ?? ''}
         </span>

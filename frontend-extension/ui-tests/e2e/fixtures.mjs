@@ -12,6 +12,8 @@
 //                before every test
 //   panelSettings the panel's settings for the test (Galata's `mockSettings`)
 //   mooring      the page with example.ipynb open and the Mooring panel shown
+//   openTab      opens another page on the same notebook with the panel shown, in the same
+//                browser (another tab) or in a browser context of its own (another device)
 import path from 'node:path';
 
 import { galata, test as base } from '@jupyterlab/galata';
@@ -130,6 +132,26 @@ export const test = base.extend({
     await lab.openNotebook(notebook);
     await lab.show();
     await use(lab);
+  },
+
+  openTab: async ({ mooring, browser, baseURL, mockSettings, tmpPath, jupyterLab, waitForApplication }, use) => {
+    const opened = [];
+    await use(async ({ device = false } = {}) => {
+      const context = device ? await browser.newContext() : mooring.page.context();
+      if (device) {
+        opened.push(context);
+        await jupyterLab.logIn(context);
+      }
+      const raw = await context.newPage();
+      if (!device) opened.push(raw);
+      const page = await galata.initTestPage('/lab', false, baseURL, true, mockSettings, true, false, raw, null, null, tmpPath, waitForApplication, null);
+      const lab = new MooringLab(page, jupyterLab);
+      await page.goto(`tree/${tmpPath}`);
+      await lab.openNotebook(`${tmpPath}/example.ipynb`);
+      await lab.show();
+      return lab;
+    });
+    for (const each of opened) await each.close();
   }
 });
 

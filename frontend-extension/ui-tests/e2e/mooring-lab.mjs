@@ -95,6 +95,47 @@ export class MooringLab extends MooringPage {
     await this.newConversation();
   }
 
+  /** Asks in agent mode: the Agent toggle on, then the question. */
+  async askAgent(text) {
+    const toggle = this.page.locator(selectors.agentToggle);
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+    await this.ask(text);
+  }
+
+  /** Waits until the last answer shows a call of `tool` in `state` (the `n`-th such call, from 1), and answers it. */
+  async waitForToolCall(tool, state, { n = 1, timeout = 60000 } = {}) {
+    const call = this.lastAnswer.locator(selectors.toolCallOf(tool, state)).nth(n - 1);
+    await call.waitFor({ timeout });
+    return call;
+  }
+
+  /** Drops the chat connection and makes a new one at once (the panel's "Retry now"). */
+  async reconnectChat() {
+    await this.page.evaluate(() => window.__mooring.model.reconnect());
+    await this.waitForConnection('connected', { timeout: 30000 });
+  }
+
+  /** The open notebook as nbformat JSON (cells with their sources, outputs and counts; metadata). */
+  async notebookJson() {
+    return this.page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
+  }
+
+  /** Opens a stored conversation from the history list. */
+  async openConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    await this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"] .jp-Mooring-conversationOpen`).click();
+    await this.page.waitForFunction((id) => window.__mooring.model.activeConversationId === id && !window.__mooring.model.loading, id);
+  }
+
+  /** Deletes a stored conversation from the history list (confirming the dialog). */
+  async deleteConversation(id) {
+    await this.page.locator(selectors.toggleConversations).click();
+    const row = this.page.locator(`${selectors.conversation}[data-conversation-id="${id}"]`);
+    await row.locator(selectors.conversationDelete).click();
+    await this.page.locator('.jp-Dialog .jp-mod-warn').click();
+    await row.waitFor({ state: 'detached' });
+  }
+
   async newConversation() {
     await this.page.locator(selectors.newConversation).click();
     await this.page.locator(selectors.empty).waitFor();

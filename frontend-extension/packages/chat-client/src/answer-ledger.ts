@@ -1,9 +1,10 @@
 /** The answers a client follows: seq bookkeeping, the queue of messages waiting for a connection, and resumes. */
-import { Completion, type AnswerState } from './completion.js';
+import { Completion, type AnswerState, type ToolCallState } from './completion.js';
 import type { ClientSettings } from './options.js';
 import {
   refOf,
   type AcceptedFrame,
+  type AskedFrame,
   type ChatContext,
   type ChatFrame,
   type ChatMode,
@@ -13,6 +14,9 @@ import {
   type ErrorFrame,
   type ErrorInfo,
   type ServerFrame,
+  type ToolCallFrame,
+  type ToolResultEventFrame,
+  type ToolResultFrame,
   type WelcomeFrame,
 } from './protocol.js';
 import { RetrySchedule } from './retry-schedule.js';
@@ -65,6 +69,14 @@ interface Entry {
   readonly errorRetries: RetrySchedule;
 }
 
+/** A tool result not yet acknowledged by the service. */
+interface Outgoing {
+  readonly entry: Entry;
+  readonly frame: ToolResultFrame;
+  /** After a retryable refusal: when to send it again. */
+  retryAt?: number;
+}
+
 /** A change to an answer's state. */
 type AnswerPatch = Partial<Omit<AnswerState, 'clientMessageId'>>;
 
@@ -72,12 +84,16 @@ const CLIENT_CLOSED: ErrorInfo = { code: 'client_closed', message: 'the client w
 const INCOMPLETE: ErrorInfo = { code: 'incomplete', message: 'the answer could not be retrieved whole', retryable: true };
 /** Resumes asked for a missing tail before an answer ends `incomplete`. */
 const MAX_TAIL_RESUMES = 3;
+/** Wait (ms) before a tool result refused with a retryable error is sent again. */
+const RESULT_RETRY_MS = 2_000;
 
 /** Follows every answer not ended, and keeps each one's {@link Completion} true. */
 export class AnswerLedger {
   readonly #settings: ClientSettings;
   readonly #link: AnswerLink;
   #entries: Entry[] = [];
+  /** Tool results sent and not yet acknowledged, oldest first. */
+  #outbox: Outgoing[] = [];
   #closed = false;
 
   constructor(settings: ClientSettings, link: AnswerLink) {
@@ -129,6 +145,14 @@ export class AnswerLedger {
     return this.#launch(entry);
   }
 
+  /** An answer the service follows for this connection already (`asked`): held like a resumed one, nothing sent. */
+  adopt(frame: AskedFrame): Completion {
+    const followed = this.#entries.find((entry) => entry.state.completionId === frame.completionId);
+    if (followed) return followed.completion;
+    const { conversationId, completionId, messageId } = frame;
+    return this.#add({ clientMessageId: this.#settings.uuid(), conversationId, completionId, messageId, text: '', lastSeq: 0 }).completion;
+  }
+
   /** A connection was welcomed: every answer not waiting out a retryable error goes out again. */
   resendDue(now: number): void {
     for (const entry of [...this.#entries]) if ((entry.state.retryAt ?? now) <= now) this.#resend(entry, now);
@@ -150,11 +174,15 @@ export class AnswerLedger {
 
   /** Acts on a frame about answers; answers false when it names none this ledger follows. */
   receive(frame: ServerFrame, now: number): boolean {
+    if (frame.type === 'error' && this.#resultRefused(frame, now)) return true;
     const ref = refOf(frame);
     const entry = this.#entries.find((each) => ref !== undefined && (each.state.clientMessageId === ref || each.state.completionId === ref));
     if (!entry) return false;
     if (frame.type === 'accepted') this.#accepted(entry, frame, now);
     else if (frame.type === 'chunk') this.#chunk(entry, frame, now);
+    else if (frame.type === 'tool_call') this.#toolCall(entry, frame, now);
+    else if (frame.type === 'tool_result') this.#toolResult(entry, frame, now);
+    else if (frame.type === 'tool_accepted') this.#outbox = this.#outbox.filter((item) => item.frame.callId !== frame.callId);
     else if (frame.type === 'done') this.#done(entry, frame);
     else if (frame.type === 'error') this.#error(entry, frame, now);
     return true;
@@ -162,6 +190,7 @@ export class AnswerLedger {
 
   /** The periodic check while connected: retries that fell due, and answers silent on a link that answers. */
   check(now: number, lastFrameAt: number): void {
+    for (const item of this.#outbox) if (item.retryAt !== undefined && item.retryAt <= now) this.#sendResult(item);
     for (const entry of [...this.#entries]) {
       const { retryAt, status } = entry.state;
       if (retryAt !== undefined) {
@@ -180,16 +209,20 @@ export class AnswerLedger {
   /** The client closed: nothing more is sent; answers not ended fail as `client_closed` (the service keeps them). */
   close(): void {
     this.#closed = true;
+    this.#outbox = [];
     for (const entry of [...this.#entries]) this.#end(entry, 'failed', CLIENT_CLOSED);
   }
 
-  #add(initial: Omit<AnswerState, 'status'>, chat?: ChatFrame): Entry {
+  #add(initial: Omit<AnswerState, 'status' | 'toolCalls'>, chat?: ChatFrame): Entry {
     const connectionState = this.#link.status.state;
     const status = connectionState === 'connected' || connectionState === 'connecting' ? 'waiting' : 'paused';
-    const state: AnswerState = { ...initial, status };
+    const state: AnswerState = { ...initial, status, toolCalls: [] };
     const entry: Entry = {
       state,
-      completion: new Completion(state, () => this.#cancel(entry)),
+      completion: new Completion(state, {
+        cancel: () => this.#cancel(entry),
+        sendToolResult: (callId, output, isError) => this.#queueResult(entry, callId, output, isError),
+      }),
       chat,
       chunks: [],
       givenSeq: 0,
@@ -220,16 +253,71 @@ export class AnswerLedger {
     if (frame.duplicate) this.#link.send({ type: 'resume', completionId: frame.completionId, afterSeq: entry.state.lastSeq });
   }
 
-  #chunk(entry: Entry, frame: ChunkFrame, now: number): void {
+  /** Whether `seq` is the next event of the answer (held as `delta`: a tool event holds no text); asks for a gap. */
+  #next(entry: Entry, seq: number, delta: string, now: number): boolean {
     const held = entry.state.lastSeq;
-    if (frame.seq > held + 1) this.#askForRest(entry, false);
-    if (frame.seq !== held + 1) return;
-    entry.chunks[held] = frame.delta;
+    if (seq > held + 1) this.#askForRest(entry, false);
+    if (seq !== held + 1) return false;
+    entry.chunks[held] = delta;
     entry.progressAt = now;
     entry.gapResumes = 0;
     entry.errorRetries.reset();
+    return true;
+  }
+
+  #chunk(entry: Entry, frame: ChunkFrame, now: number): void {
+    if (!this.#next(entry, frame.seq, frame.delta, now)) return;
     this.#update(entry, { lastSeq: frame.seq, text: entry.state.text + frame.delta, status: 'streaming' });
     entry.completion.dispatchEvent(new CustomEvent('chunk', { detail: { seq: frame.seq, delta: frame.delta } }));
+  }
+
+  #toolCall(entry: Entry, frame: ToolCallFrame, now: number): void {
+    if (!this.#next(entry, frame.seq, '', now)) return;
+    const { callId, seq, name } = frame;
+    const call: ToolCallState = { callId, seq, name, arguments: frame.arguments, at: entry.state.text.length };
+    this.#update(entry, { lastSeq: frame.seq, toolCalls: [...entry.state.toolCalls, call], status: 'acting' });
+    entry.completion.dispatchEvent(new CustomEvent('tool_call', { detail: call }));
+  }
+
+  #toolResult(entry: Entry, frame: ToolResultEventFrame, now: number): void {
+    if (!this.#next(entry, frame.seq, '', now)) return;
+    // stored by the service: from whichever connection, it needs sending no more
+    this.#outbox = this.#outbox.filter((item) => item.frame.callId !== frame.callId);
+    const result = { output: frame.output, isError: frame.isError };
+    const toolCalls = entry.state.toolCalls.map((call) => (call.callId === frame.callId ? { ...call, result } : call));
+    this.#update(entry, { lastSeq: frame.seq, toolCalls, status: waitsForTools(toolCalls) ? 'acting' : 'streaming' });
+  }
+
+  #queueResult(entry: Entry, callId: string, output: string, isError: boolean): boolean {
+    const call = entry.state.toolCalls.find((each) => each.callId === callId);
+    const completionId = entry.state.completionId;
+    if (this.#closed || !this.#entries.includes(entry) || !call || call.result || call.refused || completionId === undefined) return false;
+    if (!this.#outbox.some((item) => item.frame.callId === callId)) {
+      const item: Outgoing = { entry, frame: { type: 'tool_result', completionId, callId, output, isError } };
+      this.#outbox.push(item);
+      this.#sendResult(item);
+    }
+    return true;
+  }
+
+  #sendResult(item: Outgoing): void {
+    item.retryAt = undefined;
+    this.#link.send(item.frame);
+  }
+
+  /** An error about a tool result: sent again later when retryable, else dropped and shown on its call. */
+  #resultRefused(frame: ErrorFrame, now: number): boolean {
+    const item = this.#outbox.find((each) => each.frame.callId === frame.ref);
+    if (!item) return false;
+    if (frame.retryable) {
+      item.retryAt = now + RESULT_RETRY_MS;
+      return true;
+    }
+    this.#outbox = this.#outbox.filter((each) => each !== item);
+    const refused: ErrorInfo = { code: frame.code, message: frame.message, retryable: false };
+    const entry = item.entry;
+    this.#update(entry, { toolCalls: entry.state.toolCalls.map((call) => (call.callId === frame.ref ? { ...call, refused } : call)) });
+    return true;
   }
 
   #done(entry: Entry, frame: DoneFrame): void {
@@ -251,6 +339,7 @@ export class AnswerLedger {
       lastSeq: frame.lastSeq,
       text: entry.chunks.join(''),
       answerMessageId: frame.messageId,
+      toolCalls: entry.state.toolCalls.filter((call) => call.seq <= frame.lastSeq),
     });
   }
 
@@ -271,10 +360,11 @@ export class AnswerLedger {
 
   /** (Re)sends what an answer needs on a fresh connection: its chat frame, or cancel and resume. */
   #resend(entry: Entry, now: number): void {
-    const { completionId, status, text, lastSeq } = entry.state;
+    const { completionId, status, text, lastSeq, toolCalls } = entry.state;
     entry.progressAt = now;
     entry.gapResumes = 0;
-    this.#update(entry, { status: status === 'orphaned' ? status : text ? 'streaming' : 'waiting', retryAt: undefined, error: undefined });
+    const next = status === 'orphaned' ? status : waitsForTools(toolCalls) ? 'acting' : text ? 'streaming' : 'waiting';
+    this.#update(entry, { status: next, retryAt: undefined, error: undefined });
     if (completionId === undefined) {
       if (entry.chat) this.#link.send(entry.chat);
       entry.chatSent = true;
@@ -282,6 +372,7 @@ export class AnswerLedger {
     }
     if (entry.cancelRequested) this.#link.send({ type: 'cancel', completionId });
     this.#link.send({ type: 'resume', completionId, afterSeq: lastSeq });
+    for (const item of this.#outbox) if (item.entry === entry) this.#sendResult(item);
   }
 
   #cancel(entry: Entry): void {
@@ -299,7 +390,11 @@ export class AnswerLedger {
 
   #end(entry: Entry, status: FinalStatus, error?: ErrorInfo, patch: AnswerPatch = {}): void {
     this.#entries = this.#entries.filter((other) => other !== entry);
+    this.#outbox = this.#outbox.filter((item) => item.entry !== entry);
     this.#update(entry, { ...patch, status, error, retryAt: undefined });
     entry.completion.dispatchEvent(new CustomEvent('done', { detail: status }));
   }
 }
+
+/** Whether a tool call waits for its result. */
+const waitsForTools = (calls: readonly ToolCallState[]): boolean => calls.some((call) => !call.result && !call.refused);

@@ -3,7 +3,7 @@ import { AnswerLedger, type ResumeOptions, type SendOptions } from './answer-led
 import type { Completion } from './completion.js';
 import { Connection } from './connection.js';
 import { resolveOptions, type ChatClientOptions } from './options.js';
-import type { ErrorFrame, ModelInfo, ServerFrame, WelcomeFrame } from './protocol.js';
+import type { AskedFrame, DeletedFrame, ErrorFrame, ModelInfo, ServerFrame, WelcomeFrame } from './protocol.js';
 import type { ConnectionStatus } from './status.js';
 
 /** The events of a {@link ChatClient}. */
@@ -16,6 +16,16 @@ export interface ChatClientEventMap {
   error: CustomEvent<ErrorFrame>;
   /** Every frame from the server, parsed, before the client acts on it. */
   frame: CustomEvent<ServerFrame>;
+  /** A question of a followed conversation was asked elsewhere; its answer is followed as `completion`. */
+  asked: CustomEvent<AskedDetail>;
+  /** A followed conversation was deleted (it is followed no more). */
+  deleted: CustomEvent<DeletedFrame>;
+}
+
+/** Detail of the `asked` event. */
+export interface AskedDetail {
+  frame: AskedFrame;
+  completion: Completion;
 }
 
 // Typed events on an EventTarget: the interface adds overloads to the class of the same name.
@@ -45,6 +55,7 @@ export class ChatClient extends EventTarget {
   readonly restUrl: string;
   readonly #connection: Connection;
   readonly #ledger: AnswerLedger;
+  readonly #following = new Set<string>();
 
   /** Throws a TypeError for a URL that is not one, or where no WebSocket exists. */
   constructor(options: ChatClientOptions) {
@@ -58,10 +69,15 @@ export class ChatClient extends EventTarget {
       frame: (frame) => emit('frame', frame),
       welcomed: (welcome, now) => {
         emit('welcome', welcome);
+        for (const conversationId of this.#following) this.#connection.send({ type: 'follow', conversationId });
         this.#ledger.resendDue(now);
       },
       message: (frame, now) => {
-        if (!this.#ledger.receive(frame, now) && frame.type === 'error') emit('error', frame);
+        if (frame.type === 'asked') emit('asked', { frame, completion: this.#ledger.adopt(frame) });
+        else if (frame.type === 'deleted') {
+          this.#following.delete(frame.conversationId);
+          emit('deleted', frame);
+        } else if (!this.#ledger.receive(frame, now) && frame.type === 'error') emit('error', frame);
       },
       dropped: () => this.#ledger.pause(),
       serviceEnded: () => this.#ledger.orphan(),
@@ -114,6 +130,22 @@ export class ChatClient extends EventTarget {
    */
   resume(completionId: string, options: ResumeOptions = {}): Completion {
     return this.#ledger.resume(completionId, options);
+  }
+
+  /**
+   * Follows a conversation: every question asked in it elsewhere (another tab, another device) comes as an `asked`
+   * event with its answer's {@link Completion}, and its deletion as `deleted`. Kept across reconnects; what was
+   * asked while disconnected is not replayed: read the conversation again after a reconnect.
+   */
+  follow(conversationId: string): void {
+    if (this.closed || this.#following.has(conversationId)) return;
+    this.#following.add(conversationId);
+    this.#connection.send({ type: 'follow', conversationId });
+  }
+
+  /** Stops following a conversation. */
+  unfollow(conversationId: string): void {
+    if (this.#following.delete(conversationId)) this.#connection.send({ type: 'unfollow', conversationId });
   }
 
   /**

@@ -2,6 +2,21 @@
 import type { ErrorInfo } from './protocol.js';
 import { isFinal, type CompletionStatus, type FinalStatus } from './status.js';
 
+/** One tool call of an answer (agent mode), as the client knows it; replaced, never changed, when it changes. */
+export interface ToolCallState {
+  readonly callId: string;
+  readonly seq: number;
+  readonly name: string;
+  /** The JSON object the model wrote, as text. */
+  readonly arguments: string;
+  /** Where it sits in the answer: the length of `text` when it came. */
+  readonly at: number;
+  /** Its result, once the service stored one (sent by this client or another). */
+  readonly result?: { readonly output: string; readonly isError: boolean };
+  /** The service refused this client's result (the answer had ended, say): it is not sent again. */
+  readonly refused?: ErrorInfo;
+}
+
 /** What is known of one answer; the client's ledger owns and changes it, a {@link Completion} shows it. */
 export interface AnswerState {
   /** The idempotency key of the `chat` frame (for a resumed completion, a local id). */
@@ -17,6 +32,8 @@ export interface AnswerState {
   answerMessageId?: string;
   error?: ErrorInfo;
   retryAt?: number;
+  /** Every tool call so far, in seq order. */
+  toolCalls: readonly ToolCallState[];
 }
 
 /** Detail of a completion's `chunk` event. */
@@ -31,6 +48,8 @@ export interface CompletionEventMap {
   update: CustomEvent<Completion>;
   /** A chunk was appended to `text`. */
   chunk: CustomEvent<ChunkDetail>;
+  /** The model called a tool (also when a resume replays the call). */
+  tool_call: CustomEvent<ToolCallState>;
   /** The completion ended (once). */
   done: CustomEvent<FinalStatus>;
 }
@@ -52,6 +71,12 @@ export interface Completion {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
+/** What a {@link Completion} asks of the client that made it. */
+export interface CompletionActions {
+  cancel(): void;
+  sendToolResult(callId: string, output: string, isError: boolean): boolean;
+}
+
 /**
  * One assistant answer, as the client knows it. Made by `ChatClient.send` or `ChatClient.resume`; every field is
  * read-only and kept current by the client, which fires `update` on every change.
@@ -61,13 +86,13 @@ export class Completion extends EventTarget {
   /** Resolves with the final status; never rejects. */
   readonly finished: Promise<FinalStatus>;
   readonly #state: Readonly<AnswerState>;
-  readonly #requestCancel: () => void;
+  readonly #actions: CompletionActions;
 
   /** Made by the client only. */
-  constructor(state: Readonly<AnswerState>, requestCancel: () => void) {
+  constructor(state: Readonly<AnswerState>, actions: CompletionActions) {
     super();
     this.#state = state;
-    this.#requestCancel = requestCancel;
+    this.#actions = actions;
     this.finished = new Promise((resolve) => this.addEventListener('done', (event) => resolve(event.detail), { once: true }));
   }
 
@@ -121,6 +146,11 @@ export class Completion extends EventTarget {
     return this.#state.retryAt;
   }
 
+  /** Every tool call so far (agent mode), in seq order; a call without `result` waits for the notebook. */
+  get toolCalls(): readonly ToolCallState[] {
+    return this.#state.toolCalls;
+  }
+
   /** True once the status is final. */
   get ended(): boolean {
     return isFinal(this.#state.status);
@@ -132,6 +162,15 @@ export class Completion extends EventTarget {
    * accepted is cancelled as soon as it is accepted. Does nothing once ended.
    */
   cancel(): void {
-    if (!this.ended) this.#requestCancel();
+    if (!this.ended) this.#actions.cancel();
+  }
+
+  /**
+   * Sends the result of tool call `callId`; it is sent again after every reconnect until the service has it.
+   * Answers false, and sends nothing, once the answer ended (nothing is applied after `done`), for a call it does
+   * not hold, or for one that has its result.
+   */
+  sendToolResult(callId: string, output: string, isError = false): boolean {
+    return this.#actions.sendToolResult(callId, output, isError);
   }
 }

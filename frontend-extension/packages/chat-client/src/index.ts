@@ -1,5 +1,12 @@
-export { ChatClient, type ChatClientEventMap } from './chat-client.js';
-export { Completion, type AnswerState, type ChunkDetail, type CompletionEventMap } from './completion.js';
+export { ChatClient, type AskedDetail, type ChatClientEventMap } from './chat-client.js';
+export {
+  Completion,
+  type AnswerState,
+  type ChunkDetail,
+  type CompletionActions,
+  type CompletionEventMap,
+  type ToolCallState,
+} from './completion.js';
 export type { ResumeOptions, SendOptions } from './answer-ledger.js';
 export { isFinal, type CompletionStatus, type ConnectionState, type ConnectionStatus, type FinalStatus } from './status.js';
 export {

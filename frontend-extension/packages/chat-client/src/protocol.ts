@@ -15,8 +15,8 @@ export const CloseCode = {
   HEARTBEAT_TIMEOUT: 4408,
 } as const;
 
-/** How the assistant should treat a message. */
-export type ChatMode = 'chat' | 'explain' | 'debug';
+/** How the assistant should treat a message; `agent` lets the model act on the notebook through tools. */
+export type ChatMode = 'chat' | 'explain' | 'debug' | 'agent';
 
 /** A variable of the kernel, shown to the model. */
 export interface VariableInfo {
@@ -45,7 +45,15 @@ export interface ChatContext {
 }
 
 /** Error codes of `error` frames and of `done.error`. */
-export type ErrorCode = 'bad_request' | 'not_found' | 'too_large' | 'rate_limited' | 'model_error' | 'unavailable' | 'internal';
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'too_large'
+  | 'rate_limited'
+  | 'model_error'
+  | 'tool_timeout'
+  | 'unavailable'
+  | 'internal';
 
 /** An error as a value: typed by a code; `retryable` tells whether trying again can help. */
 export interface ErrorInfo {
@@ -84,6 +92,28 @@ export interface CancelFrame {
   completionId: string;
 }
 
+/** The notebook's answer to a tool call; accepted once per `callId` (answered `tool_accepted`). */
+export interface ToolResultFrame {
+  type: 'tool_result';
+  completionId: string;
+  callId: string;
+  output: string;
+  /** The tool failed or the user declined it. */
+  isError?: boolean;
+}
+
+/** Hear of every new question of a conversation and follow its answers. */
+export interface FollowFrame {
+  type: 'follow';
+  conversationId: string;
+}
+
+/** Stop following a conversation. */
+export interface UnfollowFrame {
+  type: 'unfollow';
+  conversationId: string;
+}
+
 /** A client heartbeat or link probe; the server answers `pong` with the same `t`. */
 export interface ClientPingFrame {
   type: 'ping';
@@ -97,7 +127,15 @@ export interface ClientPongFrame {
 }
 
 /** Every frame a client may send. */
-export type ClientFrame = ChatFrame | ResumeFrame | CancelFrame | ClientPingFrame | ClientPongFrame;
+export type ClientFrame =
+  | ChatFrame
+  | ResumeFrame
+  | CancelFrame
+  | ToolResultFrame
+  | FollowFrame
+  | UnfollowFrame
+  | ClientPingFrame
+  | ClientPongFrame;
 
 // ---- server -> client ----
 
@@ -142,6 +180,56 @@ export interface ChunkFrame {
   delta: string;
 }
 
+/** The model calls a notebook tool (agent mode): an event of the seq stream, like a chunk. */
+export interface ToolCallFrame {
+  type: 'tool_call';
+  completionId: string;
+  seq: number;
+  /** The service's UUID of this call: the key of its result and of the client's record of applied calls. */
+  callId: string;
+  name: string;
+  /** The JSON object the model wrote, as text (it may not parse: answer that with an error result). */
+  arguments: string;
+}
+
+/** A tool call's result was stored: an event of the seq stream, like a chunk. */
+export interface ToolResultEventFrame {
+  type: 'tool_result';
+  completionId: string;
+  seq: number;
+  callId: string;
+  output: string;
+  isError: boolean;
+}
+
+/** The answer to a `tool_result` frame. */
+export interface ToolAcceptedFrame {
+  type: 'tool_accepted';
+  completionId: string;
+  callId: string;
+  /** The call already had its result: nothing changed. */
+  duplicate: boolean;
+}
+
+/** A question of a followed conversation, accepted on another connection; its completion's events follow from seq 1. */
+export interface AskedFrame {
+  type: 'asked';
+  conversationId: string;
+  /** The stored question. */
+  messageId: string;
+  /** The stored answer (the completion's message). */
+  answerMessageId: string;
+  completionId: string;
+  text: string;
+  mode: ChatMode;
+}
+
+/** A followed conversation was deleted. */
+export interface DeletedFrame {
+  type: 'deleted';
+  conversationId: string;
+}
+
 /** How a completion ended, on the wire. */
 export type DoneStatus = 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -176,7 +264,19 @@ export interface ServerPongFrame {
 }
 
 /** Every frame the server may send. */
-export type ServerFrame = WelcomeFrame | AcceptedFrame | ChunkFrame | DoneFrame | ErrorFrame | ServerPingFrame | ServerPongFrame;
+export type ServerFrame =
+  | WelcomeFrame
+  | AcceptedFrame
+  | ChunkFrame
+  | ToolCallFrame
+  | ToolResultEventFrame
+  | ToolAcceptedFrame
+  | DoneFrame
+  | AskedFrame
+  | DeletedFrame
+  | ErrorFrame
+  | ServerPingFrame
+  | ServerPongFrame;
 
 /**
  * Parses one text frame. Answers undefined for anything that is not a JSON object with a string `type`; unknown
@@ -199,6 +299,9 @@ export function refOf(frame: ServerFrame): string | undefined {
     case 'error':
       return frame.ref;
     case 'chunk':
+    case 'tool_call':
+    case 'tool_result':
+    case 'tool_accepted':
     case 'done':
       return frame.completionId;
     default:
@@ -216,8 +319,8 @@ export interface ConversationSummary {
   updatedAt: string;
 }
 
-/** How a stored completion stands: running, or how it ended. */
-export type StoredCompletionStatus = 'running' | DoneStatus;
+/** How a stored completion stands: running, waiting for tool results (agent mode), or how it ended. */
+export type StoredCompletionStatus = 'running' | 'waiting' | DoneStatus;
 
 /** The completion that writes an assistant message. */
 export interface CompletionRef {

@@ -27,8 +27,9 @@ export interface ConnectionStatus {
 }
 
 /**
- * What a UI shows for one answer. `waiting`: sent, nothing back yet · `streaming` · `stalled`: connected, the link
- * answers, but the model has sent nothing for a while · `paused`: the connection is down; the service keeps the
+ * What a UI shows for one answer. `waiting`: sent, nothing back yet · `streaming` · `acting` (agent mode): a tool
+ * call waits for the notebook's result · `stalled`: connected, the link answers, but the model has sent nothing for a
+ * while · `paused`: the connection is down; the service keeps the
  * answer running and the client resumes it once back · `orphaned`: the service process that ran it ended (the proxy
  * said `restarting` or `stopped`): no more text will come, and it ends `interrupted` once the service is back ·
  * then one final status.
@@ -36,6 +37,7 @@ export interface ConnectionStatus {
 export type CompletionStatus =
   | 'waiting'
   | 'streaming'
+  | 'acting'
   | 'stalled'
   | 'paused'
   | 'orphaned'

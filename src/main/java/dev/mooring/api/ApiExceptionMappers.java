@@ -23,6 +23,7 @@ public class ApiExceptionMappers {
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             case MODEL_ERROR -> 502;
+            case TOOL_TIMEOUT -> 504;
             case INTERNAL -> 500;
         };
         return body(status, e.code(), e.getMessage());

@@ -9,6 +9,7 @@ public enum ErrorCode {
     TOO_LARGE("too_large"),
     RATE_LIMITED("rate_limited"),
     MODEL_ERROR("model_error"),
+    TOOL_TIMEOUT("tool_timeout"),
     UNAVAILABLE("unavailable"),
     INTERNAL("internal"),
     UNAUTHORIZED("unauthorized"),

@@ -43,11 +43,12 @@ public class ChatChannel {
     private final ChannelMetrics metrics;
     private final ChatConfig config;
     private final OpenConnections connections;
+    private final Followers followers;
     private final ServerFrame.Model model;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
-                 ChatModelGateway model) {
+                 Followers followers, ChatModelGateway model) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
@@ -55,6 +56,7 @@ public class ChatChannel {
         this.metrics = metrics;
         this.config = config;
         this.connections = connections;
+        this.followers = followers;
         this.model = Translation.model(model.info());
     }
 
@@ -76,6 +78,7 @@ public class ChatChannel {
             return;
         }
         metrics.connectionClosed();
+        followers.forget(session);
         for (Subscription s : session.subscriptions()) {
             completions.unsubscribe(s.completionId, s);
         }
@@ -151,6 +154,16 @@ public class ChatChannel {
             if (!session.following(id)) {
                 completions.tellEnd(id, session.user(), () -> session.subscribe(id, 0));
             }
+        } else if (frame instanceof ClientFrame.ToolResult result) {
+            boolean duplicate = completions.takeToolResult(result.completionId(), session.user(),
+                    result.callId(), result.output(), result.error());
+            session.send(new ServerFrame.ToolAccepted(result.completionId().toString(), result.callId().toString(),
+                    duplicate));
+        } else if (frame instanceof ClientFrame.Follow follow) {
+            conversations.requireExists(follow.conversationId(), session.user());
+            followers.follow(session, follow.conversationId());
+        } else if (frame instanceof ClientFrame.Unfollow unfollow) {
+            followers.unfollow(session, unfollow.conversationId());
         } else if (frame instanceof ClientFrame.Ping ping) {
             session.send(new ServerFrame.Pong(ping.t()));
         }
@@ -173,6 +186,7 @@ public class ChatChannel {
             UUID id = accepted.completionId();
             session.started.add(id);
             completions.follow(id, session.user(), () -> session.subscribe(id, 0));
+            followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }
 
@@ -206,22 +220,9 @@ public class ChatChannel {
         stop();
     }
 
-    /**
-     * One node alone ends its answers first (their {@code done} goes out), then closes. A node among others closes its
-     * sockets first, so that their clients resume on the other nodes while its answers finish (the drain).
-     */
     private void stop() {
         heartbeats.stop();
-        if (completions.drains()) {
-            closeAll();
-            completions.stop();
-        } else {
-            completions.stop();
-            closeAll();
-        }
-    }
-
-    private void closeAll() {
+        completions.stop();
         for (WebSocketConnection connection : connections) {
             ChatSession session = ChatSession.of(connection);
             if (session != null) {

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * The state of one open connection, kept in the connection's own user data: when it last spoke, its frame budget,
- * its subscriptions and its unwritten frames. A connection that cannot keep up is closed (the client resumes from
+ * its subscriptions, the conversations it follows and its unwritten frames. A connection that cannot keep up is closed (the client resumes from
  * its last seq); it never slows a completion.
  */
 final class ChatSession {
@@ -43,6 +43,8 @@ final class ChatSession {
     private final Consumer<Void> written;
     private final Consumer<Throwable> failed;
     private final Map<UUID, Subscription> subscriptions = new ConcurrentHashMap<>(4);
+    /** The conversations it follows (see {@link Followers}). */
+    final Set<UUID> following = ConcurrentHashMap.newKeySet(2);
     private final Consumer<Subscription> onReplaced;
     private final Runnable onTooSlow;
     private final AtomicBoolean tooSlow = new AtomicBoolean();

@@ -3,6 +3,7 @@ package dev.mooring.chat;
 import dev.mooring.completion.Chunk;
 import dev.mooring.completion.CompletionEnd;
 import dev.mooring.completion.Subscriber;
+import dev.mooring.completion.ToolEvent;
 
 import java.util.UUID;
 
@@ -26,6 +27,15 @@ final class Subscription implements Subscriber {
         }
         lastSent = chunk.seq();
         session.send(chunk.rendered(Translation::chunk));
+    }
+
+    @Override
+    public void toolEvent(ToolEvent event) {
+        if (event.seq() <= lastSent) {
+            return;
+        }
+        lastSent = event.seq();
+        session.send(Translation.toolEvent(event));
     }
 
     @Override

@@ -2,10 +2,13 @@ package dev.mooring.chat;
 
 import dev.mooring.completion.Chunk;
 import dev.mooring.completion.CompletionEnd;
+import dev.mooring.completion.ToolEvent;
 import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.Question;
 import dev.mooring.model.ModelInfo;
 import dev.mooring.model.NotebookContext;
+import dev.mooring.model.ToolCall;
+import dev.mooring.model.ToolResult;
 import dev.mooring.protocol.ChatContext;
 import dev.mooring.protocol.ClientFrame;
 import dev.mooring.protocol.FrameCodec;
@@ -41,8 +44,23 @@ final class Translation {
                 a.completionId().toString(), a.duplicate());
     }
 
+    static ServerFrame.Asked asked(ClientFrame.Chat chat, Acceptance a) {
+        return new ServerFrame.Asked(a.conversationId().toString(), a.userMessageId().toString(),
+                a.assistantMessageId().toString(), a.completionId().toString(), chat.text(), chat.mode());
+    }
+
     static String chunk(Chunk chunk) {
         return FrameCodec.chunk(chunk.completionId().toString(), chunk.seq(), chunk.delta());
+    }
+
+    static ServerFrame toolEvent(ToolEvent event) {
+        String completionId = event.completionId().toString();
+        if (event.call() != null) {
+            ToolCall call = event.call();
+            return new ServerFrame.ToolCall(completionId, event.seq(), call.id(), call.name(), call.arguments());
+        }
+        ToolResult result = event.result();
+        return new ServerFrame.ToolResult(completionId, event.seq(), result.callId(), result.output(), result.error());
     }
 
     static ServerFrame.Done done(CompletionEnd end) {

@@ -1,7 +1,6 @@
 package dev.mooring.completion;
 
 import dev.mooring.api.RedactedFailure;
-import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,17 +34,15 @@ class Checkpointer {
 
     private final CompletionStore store;
     private final LiveCompletions live;
-    private final AnswerRelay relay;
     private final ChatConfig config;
     private long lastLeaseRenewal;
     private boolean failing;
     private final Set<UUID> refusedRows = new HashSet<>();
     private ScheduledFuture<?> loop;
 
-    Checkpointer(CompletionStore store, LiveCompletions live, AnswerRelay relay, ChatConfig config) {
+    Checkpointer(CompletionStore store, LiveCompletions live, ChatConfig config) {
         this.store = store;
         this.live = live;
-        this.relay = relay;
         this.config = config;
     }
 
@@ -86,14 +83,12 @@ class Checkpointer {
                         run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
                     } else if (!stored.refused().containsKey(run.id())) {
                         run.checkpointed(batch.get(i).lastSeq());
-                        run.leaseRenewed(CompletionRun.deliverUntil(now, config.completions().lease()));
                     }
                 }
                 noteRefused(stored.refused());
             }
             if (renew) {
                 lastLeaseRenewal = now;
-                renewed(runs);
             }
             if (failing) {
                 failing = false;
@@ -106,15 +101,6 @@ class Checkpointer {
                         + "until one succeeds");
             }
         }
-    }
-
-    /**
-     * With each lease renewal: keeps the relay's streams of these runs alive, and cancels those another node asked to
-     * cancel (in case the relay lost the message).
-     */
-    private void renewed(List<CompletionRun> runs) {
-        relay.keepAlive(runs.stream().map(CompletionRun::id).toList());
-        store.cancelsRequested().forEach(live::cancel);
     }
 
     /** Logs each completion whose row the database refuses once, when it starts refusing it. */

@@ -28,7 +28,7 @@ class CompletionMetrics {
         replayedChunks = Counter.builder("mooring.chunks.replayed").description("chunks sent again by a resume")
                 .register(registry);
         for (CompletionStatus status : CompletionStatus.values()) {
-            if (status != CompletionStatus.RUNNING) {
+            if (status.ended()) {
                 completions.put(status, Counter.builder("mooring.completions").tag("status", status.label())
                         .description("completions ended, by final status").register(registry));
             }

@@ -1,9 +1,10 @@
 package dev.mooring.completion;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.api.RedactedFailure;
-import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelRequest;
@@ -11,9 +12,12 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,14 +26,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The life of every run on this node: holds it in memory (within the bound on running answers), feeds it to the
- * relay for the other nodes, starts its model call, stores how it ended before its subscribers hear of it (retrying
- * for as long as the store refuses, the run kept in memory meanwhile; if another node ended it first, the stored end
- * is what they hear), cancels it when another node asks, retires it from memory a while after, and on shutdown lets
- * running answers finish for the drain time, then ends the rest {@code interrupted}.
+ * The life of every run on this node: holds it in memory (within the bound on running answers), starts its model
+ * call (in agent mode, each model turn, and stores its tool calls before they are told), stores how it ended before
+ * its subscribers hear of it (retrying for as long as the store refuses, the run kept in memory meanwhile; if another
+ * node ended it first, after this one lost its lease, the stored end is what they hear), retires
+ * it from memory a while after, and ends every running one {@code interrupted} when the service stops (an answer
+ * waiting for tool results runs no model call: it is left to wait, and is restored from the store when touched).
  */
 @ApplicationScoped
-class CompletionRunner {
+class CompletionRunner implements RunOwner {
 
     private static final Logger LOG = Logger.getLogger(CompletionRunner.class);
     private static final long FIRST_RETRY_MS = 100;
@@ -37,36 +42,34 @@ class CompletionRunner {
 
     private final ChatModelGateway model;
     private final CompletionStore store;
+    private final AgentStore agentStore;
     private final LiveCompletions live;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     /** Quarkus's worker pool: the end is stored there, never on the provider's thread. */
     private final Executor executor;
     private final ScheduledExecutorService retries;
-    /** One permit per answer running (or ending) on this node. */
+    /** One permit per answer running (or ending) on this node; an answer waiting for tool results holds none. */
     private final Semaphore running;
-    private final AnswerRelay relay;
+    /** The runs that hold a permit. */
+    private final Set<UUID> permits = ConcurrentHashMap.newKeySet();
+    private final ObjectMapper json;
     private volatile boolean stopping;
 
-    CompletionRunner(ChatModelGateway model, CompletionStore store, LiveCompletions live, CompletionMetrics metrics,
-                     ChatConfig config, Executor executor, ScheduledExecutorService retries, AnswerRelay relay) {
+    CompletionRunner(ChatModelGateway model, CompletionStore store, AgentStore agentStore, LiveCompletions live,
+                     CompletionMetrics metrics, ChatConfig config, Executor executor, ScheduledExecutorService retries,
+                     ObjectMapper json) {
         this.model = model;
         this.store = store;
+        this.agentStore = agentStore;
+        this.json = json;
         this.live = live;
         this.metrics = metrics;
         this.config = config;
         this.executor = executor;
         this.retries = retries;
         this.running = new Semaphore(config.completions().maxRunning());
-        this.relay = relay;
-        relay.onCancel(live::cancel);
     }
-
-    /** Whether a stop lets running answers finish (several nodes) rather than ending them at once. */
-    boolean drains() {
-        return config.shutdown().drain().toMillis() > 0;
-    }
-
 
     boolean stopping() {
         return stopping;
@@ -77,16 +80,12 @@ class CompletionRunner {
      *
      * @throws ApiException rate_limited when as many answers as allowed are running already
      */
-    CompletionRun hold(UUID id, UUID conversationId, UUID messageId, String user) {
-        if (!running.tryAcquire()) {
+    CompletionRun hold(UUID id, UUID conversationId, UUID messageId, String user, ModelRequest request) {
+        if (!acquire(id)) {
             throw new ApiException(ErrorCode.RATE_LIMITED, "the service is writing as many answers as it may ("
                     + config.completions().maxRunning() + "); send this again once one has ended", true);
         }
-        CompletionRun run = new CompletionRun(id, conversationId, messageId, user,
-                CompletionRun.deliverUntil(System.currentTimeMillis(), config.completions().lease()), this::ended);
-        if (relay.live()) {
-            run.subscribe(new RelayFeed(relay), 0);
-        }
+        CompletionRun run = new CompletionRun(id, conversationId, messageId, user, this, request);
         live.add(run);
         return run;
     }
@@ -94,7 +93,102 @@ class CompletionRunner {
     /** Lets go of a run that will never start (the question it answers was not stored). */
     void release(CompletionRun run) {
         live.remove(run.id());
-        running.release();
+        releasePermit(run.id());
+    }
+
+    private boolean acquire(UUID id) {
+        if (!running.tryAcquire()) {
+            return false;
+        }
+        permits.add(id);
+        return true;
+    }
+
+    private void releasePermit(UUID id) {
+        if (permits.remove(id)) {
+            running.release();
+        }
+    }
+
+    /** Stores the request of an agent answer with it (inside the transaction that inserts it). */
+    void recordRequest(UUID id, ModelRequest request) {
+        if (request.agent()) {
+            try {
+                agentStore.recordRequest(id, json.writeValueAsString(request));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the request of completion " + id, e);
+            }
+        }
+    }
+
+    /**
+     * The run of a completion that waits for tool results, restored from the store into memory (after a restart,
+     * or once its run was retired), or the one another thread restored first; null when it does not wait.
+     */
+    CompletionRun restore(StoredCompletion stored) {
+        String request = agentStore.request(stored.id());
+        if (stored.status() != CompletionStatus.WAITING || request == null) {
+            return null;
+        }
+        ModelRequest agentRequest;
+        try {
+            agentRequest = json.readValue(request, ModelRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored request of completion " + stored.id() + " does not read", e);
+        }
+        CompletionRun run = CompletionRun.waiting(stored, agentStore.events(stored.id()), agentRequest,
+                agentStore.waitingSince(stored.id()), this);
+        return live.addIfAbsent(run);
+    }
+
+    @Override
+    public int maxSteps() {
+        return config.agent().maxSteps();
+    }
+
+    /** The last tool result the turn waited for is stored: the next model turn starts (with a permit). */
+    void continueRun(CompletionRun run) {
+        if (!acquire(run.id())) {
+            run.end(CompletionStatus.FAILED, CompletionError.busy("the service is writing as many answers as it may ("
+                    + config.completions().maxRunning() + "); ask again once one has ended"));
+            return;
+        }
+        start(run, run.nextTurn());
+    }
+
+    /** Stores a turn's tool calls (retrying while the store refuses), then tells them; the run waits, holding no permit. */
+    @Override
+    public void paused(CompletionRun run, Progress progress, List<ToolEvent> calls) {
+        retrying(() -> {
+            if (agentStore.pause(progress, calls, Instant.now())) {
+                releasePermit(run.id());
+                run.paused(calls);
+            }
+        }, "storing the tool calls of completion " + run.id(), 1);
+    }
+
+    /** Runs {@code work} on the worker pool, and again with backoff for as long as it throws. */
+    private void retrying(Runnable work, String what, int attempt) {
+        Runnable task = () -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                if (attempt == 1) {
+                    LOG.warnf(RedactedFailure.of(e), "%s failed; trying again every %d ms at most", what, LAST_RETRY_MS);
+                }
+                long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt - 1, 10));
+                try {
+                    retries.schedule(() -> retrying(work, what, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    LOG.warnf("%s was given up at shutdown", what);
+                }
+            }
+        };
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     void start(CompletionRun run, ModelRequest request) {
@@ -111,7 +205,8 @@ class CompletionRunner {
         }
     }
 
-    private void ended(CompletionRun run, FinalState state) {
+    @Override
+    public void ended(CompletionRun run, FinalState state) {
         metrics.endPending();
         storeEnd(run, state, 1);
     }
@@ -151,13 +246,13 @@ class CompletionRunner {
             LOG.infof("the end of completion %s is stored (attempt %d)", run.id(), attempt);
         }
         metrics.endStored();
-        running.release();
+        releasePermit(run.id());
         run.published(told);
         metrics.completionEnded(told.status());
     }
 
     /**
-     * The end another node stored after this node lost the answer (its lease ran out: paused, or cut off from the
+     * The end another node stored after this process lost the answer (its lease ran out: paused, or cut off from the
      * database); the run's own state if the answer is gone altogether (its conversation was deleted).
      */
     private FinalState storedEnd(FinalState own) {
@@ -180,25 +275,14 @@ class CompletionRunner {
     }
 
     /**
-     * Starts no new run, lets the running ones go on for the drain time (their followers are on other nodes by now),
-     * then ends every one still running {@code interrupted}, its text stored, before returning.
+     * Starts no new run and ends every running one {@code interrupted}, its text stored, before returning. Runs that
+     * wait for tool results are left as they are stored: waiting.
      */
     void stop() {
         stopping = true;
-        if (drains()) {
-            List<CompletableFuture<CompletionStatus>> running = live.all().stream().filter(CompletionRun::running)
-                    .map(CompletionRun::finished).toList();
-            LOG.infof("stopping: %d answer(s) may finish within %s", running.size(), config.shutdown().drain());
-            try {
-                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
-                        .get(config.shutdown().drain().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.info("the drain time is over: the answers still running end interrupted");
-            }
-        }
         List<CompletableFuture<CompletionStatus>> endings = new ArrayList<>();
         for (CompletionRun run : live.all()) {
-            if (run.running()) {
+            if (run.running() && run.waitingSince() == null) {
                 run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
                 endings.add(run.finished());
             }

@@ -3,9 +3,9 @@ package dev.mooring.completion;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ErrorCode;
 import dev.mooring.api.Ids;
-import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ModelRequest;
+import dev.mooring.model.ToolResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -20,31 +20,26 @@ import java.util.function.Supplier;
 
 /**
  * The one door to answers: begins them, follows, resumes and cancels them, shows them, for their own user only
- * (another user's answer reads as an unknown one). An answer runs on the node that began it, independently of any
- * connection; another node follows it through the relay and the database ({@link RemoteFollowers}) and asks its owner
- * to cancel it; once it ends it is served from the store. A subscriber is made only after the completion it follows
- * is known to exist.
+ * (another user's answer reads as an unknown one). An answer runs here independently of any connection; once it ends
+ * it is served from the store. A subscriber is made only after the completion it follows is known to exist.
  */
 @ApplicationScoped
 public class CompletionService {
 
     private final CompletionRunner runner;
     private final CompletionStore store;
+    private final AgentStore agentStore;
     private final LiveCompletions live;
-    private final RemoteFollowers remote;
-    private final AnswerRelay relay;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     private final TransactionSynchronizationRegistry transactions;
 
-    CompletionService(CompletionRunner runner, CompletionStore store, LiveCompletions live, RemoteFollowers remote,
-                      AnswerRelay relay, CompletionMetrics metrics, ChatConfig config,
-                      TransactionSynchronizationRegistry transactions) {
+    CompletionService(CompletionRunner runner, CompletionStore store, AgentStore agentStore, LiveCompletions live,
+                      CompletionMetrics metrics, ChatConfig config, TransactionSynchronizationRegistry transactions) {
         this.runner = runner;
         this.store = store;
+        this.agentStore = agentStore;
         this.live = live;
-        this.remote = remote;
-        this.relay = relay;
         this.metrics = metrics;
         this.config = config;
         this.transactions = transactions;
@@ -55,15 +50,10 @@ public class CompletionService {
         return runner.stopping();
     }
 
-    /** Whether a stop lets running answers finish while the sockets close first (their clients resume elsewhere). */
-    public boolean drains() {
-        return runner.drains();
-    }
-
     /**
-     * Records a running completion of {@code user} that answers {@code requestMessageId} in the caller's transaction
-     * (the one that stores the question) and starts it once that commits; if it rolls back, nothing of it remains.
-     * The run is held in memory before the commit, so a resume can never find the row without its run.
+     * Records a running completion of {@code user} that answers {@code requestMessageId} in the caller's transaction (the one that
+     * stores the question) and starts it once that commits; if it rolls back, nothing of it remains. The run is
+     * held in memory before the commit, so a resume can never find the row without its run.
      *
      * @return the new completion's id
      * @throws ApiException rate_limited when this node runs as many answers as it may
@@ -73,7 +63,7 @@ public class CompletionService {
             throw new IllegalStateException("a completion begins inside the transaction that stores its question");
         }
         UUID id = UUID.randomUUID();
-        CompletionRun run = runner.hold(id, conversationId, messageId, user);
+        CompletionRun run = runner.hold(id, conversationId, messageId, user, request);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -90,7 +80,40 @@ public class CompletionService {
         });
         store.insert(id, conversationId, requestMessageId, messageId, user, config.nodeName(),
                 Instant.now().plus(config.completions().lease()));
+        runner.recordRequest(id, request);
         return id;
+    }
+
+    /**
+     * Takes the notebook's result of a tool call of an agent answer, on any connection and any node, once: it is
+     * stored, then sent to every subscriber as a {@code tool_result} event; the last result a model turn waited for
+     * starts the next turn.
+     *
+     * @return true when the call already had its result (nothing changed)
+     * @throws ApiException not_found for an unknown completion or call, another user's, or an answer that has ended
+     */
+    public boolean takeToolResult(UUID completionId, String user, UUID callId, String output, boolean error) {
+        CompletionRun run = runOf(completionId, user);
+        if (run == null) {
+            settled(completionId, user);
+            throw ApiException.notFound("this answer has ended: its tool calls take no more results");
+        }
+        ToolResult result = new ToolResult(callId.toString(), cut(output, config.agent().maxResultChars()), error);
+        CompletionRun.ResultTaken taken = run.takeResult(result, (event, last) -> agentStore.addResult(event,
+                last ? config.nodeName() : null, Instant.now().plus(config.completions().lease())));
+        if (taken == CompletionRun.ResultTaken.CONTINUE) {
+            runner.continueRun(run);
+        }
+        return taken == CompletionRun.ResultTaken.DUPLICATE;
+    }
+
+    /** At most {@code max} characters of a tool's output, saying how much was cut; never half a surrogate pair. */
+    static String cut(String output, int max) {
+        if (output.length() <= max) {
+            return output;
+        }
+        int end = Character.isHighSurrogate(output.charAt(max - 1)) ? max - 1 : max;
+        return output.substring(0, end) + "\n[... " + (output.length() - end) + " characters cut]";
     }
 
     /** Whether the completion runs on this node (or ended and its end is not stored yet). */
@@ -105,9 +128,10 @@ public class CompletionService {
     }
 
     /**
-     * Sends the subscriber every chunk after {@code afterSeq}, then the live ones and the end, whichever node runs it.
+     * Sends the subscriber every chunk after {@code afterSeq}, then the live ones and the end.
      *
-     * @throws ApiException not_found for an unknown completion or another user's
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
+     *                      runs
      */
     public void resume(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
         metrics.resumed(attach(id, afterSeq, user, subscribe));
@@ -115,16 +139,12 @@ public class CompletionService {
 
     /** Tells the subscriber how the completion ends, and no chunk: for a client that cancels what it does not follow. */
     public void tellEnd(UUID id, String user, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = runningHere(id, user);
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             run.subscribeFromNow(subscribe.get());
-            return;
-        }
-        StoredCompletion stored = stored(id, user);
-        if (stored.runsElsewhere(Instant.now())) {
-            remote.followFromNow(stored, subscribe.get());
         } else {
-            subscribe.get().end(stored.end());
+            CompletionEnd end = settled(id, user).end();
+            subscribe.get().end(end);
         }
     }
 
@@ -133,59 +153,47 @@ public class CompletionService {
         CompletionRun run = live.find(id);
         if (run != null) {
             run.unsubscribe(subscriber);
-        } else {
-            remote.unsubscribe(id, subscriber);
         }
     }
 
     /**
-     * Cancels a running completion, on this node or on the node that runs it; it ends {@code cancelled}. One that
-     * already ended stays as it ended.
+     * Cancels a completion that runs here; it ends {@code cancelled}. One that already ended stays as it ended.
      *
-     * @throws ApiException not_found for an unknown completion or another user's
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
+     *                      runs
      */
     public void cancel(UUID id, String user) {
-        CompletionRun run = runningHere(id, user);
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             run.cancel();
         } else {
-            cancelElsewhere(stored(id, user));
+            settled(id, user);
         }
     }
 
-    /** Asks the node that runs an answer to cancel it: through the relay now, and in the database should that fail. */
-    private void cancelElsewhere(StoredCompletion stored) {
-        if (stored.runsElsewhere(Instant.now())) {
-            store.requestCancel(stored.id());
-            relay.cancel(stored.ownerNode(), stored.id());
-        }
-    }
-
-    /** Cancels every running completion of a conversation; waits until each that runs here has its end stored. */
+    /** Cancels every completion of a conversation that runs here, and waits until each end is stored. */
     public void cancelAll(UUID conversationId) {
         for (CompletionSummary summary : store.listByConversation(conversationId)) {
             CompletionRun run = live.find(summary.id());
             if (run != null) {
                 run.cancel();
                 run.finished().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
-            } else if (summary.status() == CompletionStatus.RUNNING) {
-                store.find(summary.id()).ifPresent(this::cancelElsewhere);
             }
         }
     }
 
     /**
-     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), its stored
-     * progress while another node runs it, the stored state otherwise.
+     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), the
+     * stored state otherwise.
      *
      * @throws ApiException not_found for an unknown completion or another user's
      */
     public CompletionView view(UUID id, String user) {
-        CompletionRun run = runningHere(id, user);
+        CompletionRun run = ownRun(id, user);
         if (run != null && run.running()) {
             return run.view();
         }
-        StoredCompletion stored = stored(id, user);
+        StoredCompletion stored = settled(id, user);
         return new CompletionView(id, stored.conversationId(), stored.status().label(), stored.lastSeq(),
                 stored.text(), stored.lastSeq(), stored.error());
     }
@@ -200,28 +208,37 @@ public class CompletionService {
         return store.listByConversation(conversationId);
     }
 
-    /** Begins nothing new and ends every running completion (after the drain time), its text stored, before returning. */
+    /** Begins nothing new and ends every running completion {@code interrupted}, its text stored, before returning. */
     public void stop() {
         runner.stop();
     }
 
     /** Attaches a subscriber from {@code afterSeq}; returns how many chunks it was sent again. */
     private long attach(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = runningHere(id, user);
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             long backlog = run.backlog(afterSeq);
             run.subscribe(subscribe.get(), afterSeq);
             return backlog;
         }
-        StoredCompletion stored = stored(id, user);
-        if (stored.runsElsewhere(Instant.now())) {
-            return remote.follow(stored, afterSeq, subscribe.get());
-        }
-        return stored.replayTo(subscribe.get(), afterSeq);
+        return settled(id, user).replayTo(subscribe.get(), afterSeq, agentStore.events(id));
     }
 
-    /** The run held here (running or lately ended), if it is {@code user}'s; null when none is held. */
-    private CompletionRun runningHere(UUID id, String user) {
+    /**
+     * The run of a completion held in memory here, or of one that waits for tool results, restored from the store
+     * (after a restart, or once its run was retired), if it is {@code user}'s; null for any other.
+     */
+    private CompletionRun runOf(UUID id, String user) {
+        CompletionRun run = ownRun(id, user);
+        if (run != null) {
+            return run;
+        }
+        return store.find(id).filter(stored -> stored.status() == CompletionStatus.WAITING)
+                .filter(stored -> stored.ownerUser().equals(user)).map(runner::restore).orElse(null);
+    }
+
+    /** The run held in memory here, if it is {@code user}'s; null when none is held. */
+    private CompletionRun ownRun(UUID id, String user) {
         CompletionRun run = live.find(id);
         if (run != null && !run.ownerUser().equals(user)) {
             throw Ids.unknown("completion", id);
@@ -230,15 +247,24 @@ public class CompletionService {
     }
 
     /**
-     * The stored completion of {@code user}, one that this node does not hold: marked interrupted first if it says
-     * running but its owner's lease ran out (fenced: whichever node does it first, and never while the owner renews).
+     * The stored completion of {@code user}, one that does not run here, marked interrupted first if it says running
+     * but its owner's lease ran out (a fenced write: it changes nothing once the owner renewed, or another node ended
+     * it first). Callers look in memory first: a run of this node is never settled here (start-up settles what this
+     * node name left running before it started).
+     *
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable while another node's
+     *                      lease on it holds
      */
-    private StoredCompletion stored(UUID id, String user) {
+    private StoredCompletion settled(UUID id, String user) {
         StoredCompletion stored = find(id, user);
         Instant now = Instant.now();
-        if (stored.status() == CompletionStatus.RUNNING && !stored.runsElsewhere(now)
-                && store.interruptIfExpired(id, now)) {
+        if (stored.status() == CompletionStatus.RUNNING && !stored.leaseHolds(now)) {
+            store.interruptIfExpired(id, now);
             stored = find(id, user);
+        }
+        if (stored.status() == CompletionStatus.RUNNING) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "this answer is being written by another service instance",
+                    true);
         }
         return stored;
     }

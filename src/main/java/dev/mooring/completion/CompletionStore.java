@@ -40,11 +40,6 @@ interface CompletionStore {
     /** Marks {@code interrupted} one running completion whose owner's lease ran out before {@code now}; whether it did. */
     boolean interruptIfExpired(UUID id, Instant now);
 
-    /** Asks the owner of a running completion to cancel it (read by {@link #cancelsRequested}). */
-    void requestCancel(UUID id);
-
-    /** This process's running completions that another node asked to cancel. */
-    List<UUID> cancelsRequested();
 
     /** The stored completion, if any. */
     Optional<StoredCompletion> find(UUID id);

@@ -39,11 +39,12 @@ class JdbcCompletionStore implements CompletionStore {
             + "FROM completion WHERE ";
 
     private final DataSource dataSource;
-    /** This process's fencing token: what it writes as the owner of the answers it runs, and checks in every write. */
-    private final String token = UUID.randomUUID().toString();
+    /** What this process writes as the owner of the answers it runs, and checks in every write. */
+    private final String token;
 
-    JdbcCompletionStore(DataSource dataSource) {
+    JdbcCompletionStore(DataSource dataSource, OwnerToken token) {
         this.dataSource = dataSource;
+        this.token = token.value();
     }
 
     /** Runs on the connection of the caller's JTA transaction, which the pool hands out again; it never commits. */
@@ -150,7 +151,10 @@ class JdbcCompletionStore implements CompletionStore {
         }
     }
 
-    /** Writes the end only while the row is this process's running answer: a fenced write changes nothing. */
+    /**
+     * Writes the end only while the row is this process's running answer, or waits for tool results (owned by no
+     * node): a fenced write changes nothing.
+     */
     @Override
     public boolean finish(FinalState state) {
         OffsetDateTime now = utc(Instant.now());
@@ -158,7 +162,7 @@ class JdbcCompletionStore implements CompletionStore {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, text = ?, last_seq = ?, "
                     + "chunk_lengths = ?, error_code = ?, error_message = ?, error_retryable = ?, lease_until = NULL, "
-                    + "owner_token = NULL, updated_at = ? WHERE id = ? AND status = ? AND owner_token = ?")) {
+                    + "owner_token = NULL, updated_at = ? WHERE id = ? AND ((status = ? AND owner_token = ?) OR status = ?)")) {
                 ps.setString(1, state.status().label());
                 ps.setString(2, StoredText.encode(state.text()));
                 ps.setLong(3, state.lastSeq());
@@ -175,6 +179,7 @@ class JdbcCompletionStore implements CompletionStore {
                 ps.setObject(9, state.id());
                 ps.setString(10, CompletionStatus.RUNNING.label());
                 ps.setString(11, token);
+                ps.setString(12, CompletionStatus.WAITING.label());
                 written[0] = ps.executeUpdate() == 1;
             }
             if (written[0]) {
@@ -190,38 +195,7 @@ class JdbcCompletionStore implements CompletionStore {
 
     @Override
     public boolean interruptIfExpired(UUID id, Instant now) {
-        return interrupt("id = ? AND lease_until < ?", id, now) == 1;
-    }
-
-    @Override
-    public void requestCancel(UUID id) {
-        inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET cancel_requested = TRUE "
-                    + "WHERE id = ? AND status = ?")) {
-                ps.setObject(1, id);
-                ps.setString(2, CompletionStatus.RUNNING.label());
-                ps.executeUpdate();
-            }
-        });
-    }
-
-    @Override
-    public List<UUID> cancelsRequested() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM completion "
-                     + "WHERE status = ? AND owner_token = ? AND cancel_requested")) {
-            ps.setString(1, CompletionStatus.RUNNING.label());
-            ps.setString(2, token);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<UUID> ids = new ArrayList<>();
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-                return ids;
-            }
-        } catch (SQLException e) {
-            throw unreadable(e);
-        }
+        return interrupt("id = ? AND (lease_until IS NULL OR lease_until < ?)", id, now) == 1;
     }
 
     @Override

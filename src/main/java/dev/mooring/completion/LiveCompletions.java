@@ -5,11 +5,14 @@ import java.util.UUID;
 
 /**
  * The completions this node holds in memory: running ones, and ended ones for a while after (fast resume).
- * Other nodes' runs are followed through {@link RemoteFollowers}.
+ * A distributed deployment replaces it with one that also relays other nodes' runs.
  */
 interface LiveCompletions {
 
     void add(CompletionRun run);
+
+    /** Adds the run unless one of the same id is held; answers the one held. */
+    CompletionRun addIfAbsent(CompletionRun run);
 
     /** The run, or null if this node does not hold it. */
     CompletionRun find(UUID id);
@@ -19,12 +22,4 @@ interface LiveCompletions {
 
     /** Every run held, running or recently ended. */
     Collection<CompletionRun> all();
-
-    /** Cancels the run if it is held here (another node asked for it). */
-    default void cancel(UUID id) {
-        CompletionRun run = find(id);
-        if (run != null) {
-            run.cancel();
-        }
-    }
 }

@@ -19,6 +19,12 @@ class LocalLiveCompletions implements LiveCompletions {
     }
 
     @Override
+    public CompletionRun addIfAbsent(CompletionRun run) {
+        CompletionRun held = runs.putIfAbsent(run.id(), run);
+        return held == null ? run : held;
+    }
+
+    @Override
     public CompletionRun find(UUID id) {
         return runs.get(id);
     }

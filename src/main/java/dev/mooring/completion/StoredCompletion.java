@@ -1,6 +1,9 @@
 package dev.mooring.completion;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A completion as the store holds it; {@code ownerUser} is whose it is, {@code ownerNode} who runs it. */
@@ -9,7 +12,7 @@ record StoredCompletion(UUID id, UUID conversationId, UUID messageId, Completion
                         Instant leaseUntil, String ownerUser) {
 
     /** Whether it runs and its owner's lease has not run out by {@code now}. */
-    boolean runsElsewhere(Instant now) {
+    boolean leaseHolds(Instant now) {
         return status == CompletionStatus.RUNNING && leaseUntil != null && !leaseUntil.isBefore(now);
     }
 
@@ -23,19 +26,32 @@ record StoredCompletion(UUID id, UUID conversationId, UUID messageId, Completion
     }
 
     /**
-     * Sends {@code subscriber} every stored chunk after {@code afterSeq}, then the end; returns how many chunks. It
-     * reads only this record: a replay from the store touches nothing live.
+     * Sends {@code subscriber} every stored chunk and tool event after {@code afterSeq}, then the end (unless it
+     * still waits for tool results); returns how many. It reads only this record and its events: a replay from the
+     * store touches nothing live. Events past {@code lastSeq} (calls stored by a turn that ended meanwhile) are
+     * not part of it.
      */
-    long replayTo(Subscriber subscriber, long afterSeq) {
+    long replayTo(Subscriber subscriber, long afterSeq, List<ToolEvent> events) {
+        Map<Long, ToolEvent> bySeq = new HashMap<>();
+        events.forEach(event -> bySeq.put(event.seq(), event));
         long replayed = 0;
         ChunkCursor cursor = chunks();
-        for (String delta = cursor.next(); delta != null; delta = cursor.next()) {
-            if (cursor.seq() > afterSeq) {
-                subscriber.chunk(new Chunk(id, cursor.seq(), delta));
-                replayed++;
+        for (long seq = 1; seq <= lastSeq; seq++) {
+            ToolEvent event = bySeq.get(seq);
+            String delta = event == null ? cursor.next() : null;
+            if (seq <= afterSeq) {
+                continue;
             }
+            if (event != null) {
+                subscriber.toolEvent(event);
+            } else if (delta != null) {
+                subscriber.chunk(new Chunk(id, seq, delta));
+            }
+            replayed++;
         }
-        subscriber.end(end());
+        if (status.ended()) {
+            subscriber.end(end());
+        }
         return replayed;
     }
 

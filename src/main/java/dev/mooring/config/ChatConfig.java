@@ -50,7 +50,7 @@ public interface ChatConfig {
 
     Users users();
 
-    Shutdown shutdown();
+    Agent agent();
 
     /** Application-level heartbeats. */
     interface Heartbeat {
@@ -165,17 +165,6 @@ public interface ChatConfig {
         int replyTokens();
     }
 
-    /** How a node stops. */
-    interface Shutdown {
-        /**
-         * On SIGTERM, how long running answers may go on to their end while the node's sockets are closed at once (its
-         * clients resume on the other nodes); what still runs then ends {@code interrupted}. 0: end them at once,
-         * their {@code done} sent before the sockets close (one node: no other node to resume on).
-         */
-        @WithDefault("0s")
-        Duration drain();
-    }
-
     /** Whose conversations a request may see: one user (no secret), or the user a Jupyter proxy asserts. */
     interface Users {
         /**
@@ -198,5 +187,20 @@ public interface ChatConfig {
         /** Characters of notebook context (cell source, outputs, error) kept in a prompt. */
         @WithDefault("12000")
         int contextChars();
+    }
+
+    /** Agent mode: the model calls the notebook's tools, which run in the browser. */
+    interface Agent {
+        /** Longest wait for a tool call's result; then the answer ends failed with {@code tool_timeout}. */
+        @WithDefault("10m")
+        Duration toolTimeout();
+
+        /** Model turns with tool calls in one answer; one more ends it failed. */
+        @WithDefault("20")
+        int maxSteps();
+
+        /** Characters of one tool result kept (stored and given to the model); the rest is cut with a note. */
+        @WithDefault("20000")
+        int maxResultChars();
     }
 }

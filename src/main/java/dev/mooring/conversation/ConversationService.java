@@ -8,6 +8,7 @@ import dev.mooring.model.HistoryTurn;
 import dev.mooring.model.ModelRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
@@ -28,10 +29,24 @@ public class ConversationService {
 
     private final CompletionService completions;
     private final StoredContext contexts;
+    private final Event<ConversationDeleted> deletions;
 
-    public ConversationService(CompletionService completions, ObjectMapper mapper) {
+    public ConversationService(CompletionService completions, ObjectMapper mapper,
+                               Event<ConversationDeleted> deletions) {
         this.completions = completions;
         this.contexts = new StoredContext(mapper);
+        this.deletions = deletions;
+    }
+
+    /**
+     * Checks that a conversation of {@code user} exists.
+     *
+     * @throws dev.mooring.api.ApiException not_found when it does not, or is another user's
+     */
+    public void requireExists(UUID id, String user) {
+        if (QuarkusTransaction.requiringNew().call(() -> Conversation.ofUser(id, user)) == null) {
+            throw Ids.unknown("conversation", id);
+        }
     }
 
     /**
@@ -135,17 +150,19 @@ public class ConversationService {
                 conversation.updatedAt, views);
     }
 
-    /** Deletes a conversation of {@code user} with its messages and completions, cancelling its running answers first. */
+    /**
+     * Deletes a conversation of {@code user} with its messages and completions, cancelling its running answers first;
+     * once the rows are gone, fires {@link ConversationDeleted}.
+     */
     public void delete(UUID id, String user) {
-        if (QuarkusTransaction.requiringNew().call(() -> Conversation.ofUser(id, user)) == null) {
-            throw Ids.unknown("conversation", id);
-        }
+        requireExists(id, user);
         completions.cancelAll(id);
         // the completion rows go with their messages (ON DELETE CASCADE)
         QuarkusTransaction.requiringNew().run(() -> {
             Message.delete("conversationId", id);
             Conversation.deleteById(id);
         });
+        deletions.fire(new ConversationDeleted(id));
     }
 
     /** The conversation's completions by the assistant message each writes. */

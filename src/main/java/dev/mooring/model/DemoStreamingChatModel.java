@@ -26,16 +26,21 @@ import java.util.concurrent.TimeUnit;
  * The offline {@code demo} model: streams a fixed number of chunks at a set pace. Its reply is written from the
  * structured request by {@link #replyTo(ModelRequest)} (it quotes the user's message, names the mode and the
  * notebook, and carries a small Python cell); {@link #PROMPT} hands that reply over as the one message this model
- * is sent, so nothing re-reads prompt text. It behaves like LangChain4j's real streaming models: partial responses
- * with a {@link StreamingHandle} whose {@code cancel()} stops the stream without any further callback, then one
- * complete response with finish reason {@code STOP}.
+ * is sent, so nothing re-reads prompt text. Offered tools (agent mode), it plays {@link DemoAgentScript}. It
+ * behaves like LangChain4j's real streaming models: partial responses with a {@link StreamingHandle} whose
+ * {@code cancel()} stops the stream without any further callback, then one complete response with finish reason
+ * {@code STOP} (or {@code TOOL_EXECUTION}, with its tool calls).
  */
 public final class DemoStreamingChatModel implements StreamingChatModel {
 
     public static final String MODEL_NAME = "mooring-demo";
 
-    /** The demo's prompt: the reply itself, which the model streams back in pieces. */
-    public static final ModelPrompt PROMPT = request -> List.of(UserMessage.from(replyTo(request)));
+    /**
+     * The demo's prompt: the reply itself, which the model streams back in pieces; in agent mode, the question and
+     * the steps so far, from which {@link DemoAgentScript} plays its next turn.
+     */
+    public static final ModelPrompt PROMPT = request -> request.agent() ? DemoAgentScript.prompt(request)
+            : List.of(UserMessage.from(replyTo(request)));
 
     /** Chunks emitted in one go when the pace lets several be due, before other streams get the thread. */
     private static final int MAX_BATCH = 64;
@@ -64,17 +69,27 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
         this.scheduler = scheduler;
     }
 
-    /** Streams the text of the last message it is sent (see {@link #PROMPT}). */
+    /**
+     * Streams the text of the last message it is sent (see {@link #PROMPT}); offered tools, the next turn of its
+     * scripted agent run, its tool calls delivered with the response as real providers do.
+     */
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         List<ChatMessage> messages = request.messages();
-        String reply = messages.isEmpty() ? "" : textOf(messages.get(messages.size() - 1));
-        List<String> chunks = split(reply, replyChunks);
+        AiMessage reply;
+        List<String> chunks;
+        if (request.toolSpecifications() != null && !request.toolSpecifications().isEmpty()) {
+            reply = DemoAgentScript.next(messages);
+            chunks = split(reply.text(), Math.min(replyChunks, wordStarts(reply.text()).size()));
+        } else {
+            reply = AiMessage.from(messages.isEmpty() ? "" : textOf(messages.get(messages.size() - 1)));
+            chunks = split(reply.text(), replyChunks);
+        }
         ChatResponse response = ChatResponse.builder()
-                .aiMessage(AiMessage.from(reply))
+                .aiMessage(reply)
                 .modelName(MODEL_NAME)
-                .finishReason(FinishReason.STOP)
-                .tokenUsage(new TokenUsage(reply.length() / 4, chunks.size()))
+                .finishReason(reply.hasToolExecutionRequests() ? FinishReason.TOOL_EXECUTION : FinishReason.STOP)
+                .tokenUsage(new TokenUsage(reply.text().length() / 4, chunks.size()))
                 .build();
         Run run = new Run(chunks, response, handler);
         run.schedule(0);

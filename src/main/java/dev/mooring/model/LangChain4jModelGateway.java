@@ -1,18 +1,25 @@
 package dev.mooring.model;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,7 +99,11 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
         }
         ChatRequest chatRequest;
         try {
-            chatRequest = ChatRequest.builder().messages(prompts.build(request)).build();
+            ChatRequest.Builder builder = ChatRequest.builder().messages(prompts.build(request));
+            if (request.agent()) {
+                builder.toolSpecifications(NotebookTools.SPECIFICATIONS);
+            }
+            chatRequest = builder.build();
         } catch (RuntimeException e) {
             call.fail(e);
             return call;
@@ -172,6 +183,20 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
         }
 
         @Override
+        public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
+            // a tool call's arguments stream like text: the call is delivered whole with the response
+            if (handle == null && context != null) {
+                handle = context.streamingHandle();
+            }
+            touch();
+        }
+
+        @Override
+        public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+            touch();
+        }
+
+        @Override
         public void onUnmappedRawEvent(Object rawEvent) {
             // role-only chunks, usage chunks, hidden reasoning: not text, but proof that the stream is alive
             touch();
@@ -183,7 +208,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
                 LOG.warn("Model stream ended without a finish reason: the answer is incomplete");
                 end(errors.incompleteStream(), true);
             } else {
-                end(null, false);
+                end(null, toolCalls(response), false);
             }
         }
 
@@ -239,8 +264,12 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
             end(error, true);
         }
 
-        /** Delivers the one terminal callback: completion when {@code error} is null. */
         void end(ModelError error, boolean stopProvider) {
+            end(error, List.of(), stopProvider);
+        }
+
+        /** Delivers the one terminal callback: completion, with its tool calls, when {@code error} is null. */
+        void end(ModelError error, List<ToolCall> toolCalls, boolean stopProvider) {
             synchronized (this) {
                 if (halted) {
                     return;
@@ -249,7 +278,7 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
                 running.remove(this);
                 try {
                     if (error == null) {
-                        listener.onComplete();
+                        listener.onComplete(toolCalls);
                     } else {
                         listener.onError(error);
                     }
@@ -272,5 +301,24 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
                 }
             }
         }
+    }
+
+    /**
+     * The tool calls of a finished turn, each with an id of the service's own. A provider that gives no id of its
+     * own (some Ollama versions) gets one, so that its result can be matched to the call when it is sent back.
+     */
+    static List<ToolCall> toolCalls(ChatResponse response) {
+        if (response == null || response.aiMessage() == null || !response.aiMessage().hasToolExecutionRequests()) {
+            return List.of();
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (ToolExecutionRequest request : response.aiMessage().toolExecutionRequests()) {
+            String id = UUID.randomUUID().toString();
+            String providerId = request.id() == null || request.id().isBlank() ? "call_" + id : request.id();
+            String arguments = request.arguments() == null || request.arguments().isBlank() ? "{}"
+                    : request.arguments();
+            calls.add(new ToolCall(id, providerId, request.name(), arguments));
+        }
+        return List.copyOf(calls);
     }
 }

@@ -65,12 +65,15 @@ public final class PromptBuilder implements ModelPrompt {
         return new PromptBuilder(config.historyChars(), config.contextChars());
     }
 
-    /** The messages for one model call: system, the kept history (oldest first), then the user's message. */
+    /**
+     * The messages for one model call: system, the kept history (oldest first), the user's message, then (agent
+     * mode) the steps taken so far.
+     */
     @Override
     public List<ChatMessage> build(ModelRequest request) {
         List<HistoryTurn> history = selectHistory(request.history());
         List<ChatMessage> messages = new ArrayList<>(history.size() + 2);
-        messages.add(SystemMessage.from(SYSTEM_PROMPT));
+        messages.add(SystemMessage.from(request.agent() ? AgentMessages.SYSTEM_PROMPT : SYSTEM_PROMPT));
 
         String pendingRole = null;
         StringBuilder pending = new StringBuilder();
@@ -94,6 +97,7 @@ public final class PromptBuilder implements ModelPrompt {
             addMessage(messages, pendingRole, pending);
             messages.add(UserMessage.from(userMessage));
         }
+        messages.addAll(AgentMessages.of(request.steps()));
         return messages;
     }
 

@@ -37,6 +37,33 @@ public sealed interface ClientFrame {
         }
     }
 
+    /**
+     * The notebook's answer to the tool call {@code callId} of a completion; accepted once per call, on any
+     * connection. {@code error}: the tool failed or the user declined it.
+     */
+    record ToolResult(UUID completionId, UUID callId, String output, boolean error) implements ClientFrame {
+        @Override
+        public String ref() {
+            return callId.toString();
+        }
+    }
+
+    /** Hear of every new question and answer of a conversation, from any connection, until unfollowed. */
+    record Follow(UUID conversationId) implements ClientFrame {
+        @Override
+        public String ref() {
+            return conversationId.toString();
+        }
+    }
+
+    /** Stop following a conversation. */
+    record Unfollow(UUID conversationId) implements ClientFrame {
+        @Override
+        public String ref() {
+            return conversationId.toString();
+        }
+    }
+
     /** A client heartbeat; answered with a pong carrying the same {@code t}. */
     record Ping(JsonNode t) implements ClientFrame {
     }

@@ -11,6 +11,7 @@ import dev.mooring.api.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,10 +22,12 @@ public class FrameCodec {
     private static final int MAX_ID_LENGTH = 100;
     /** How far a refused frame is scanned for its ref. */
     static final int REF_SCAN_CHARS = 512;
-    private static final Set<String> REF_FIELDS = Set.of("clientMessageId", "completionId");
+    /** The fields that name what a frame is about, the one that names it best first. */
+    private static final List<String> REF_FIELDS = List.of("clientMessageId", "callId", "completionId",
+            "conversationId");
     /** The largest integer a JavaScript client holds exactly (2^53 - 1). */
     private static final long MAX_SEQ = 9_007_199_254_740_991L;
-    private static final Set<String> MODES = Set.of("chat", "explain", "debug");
+    private static final Set<String> MODES = Set.of("chat", "explain", "debug", "agent");
 
     private final ObjectMapper mapper;
 
@@ -52,6 +55,9 @@ public class FrameCodec {
             case "chat" -> chat(node, read);
             case "resume" -> new ClientFrame.Resume(id(node, "completionId", "completion", read), afterSeq(node, read));
             case "cancel" -> new ClientFrame.Cancel(id(node, "completionId", "completion", read));
+            case "tool_result" -> toolResult(node, read);
+            case "follow" -> new ClientFrame.Follow(id(node, "conversationId", "conversation", read));
+            case "unfollow" -> new ClientFrame.Unfollow(id(node, "conversationId", "conversation", read));
             case "ping" -> new ClientFrame.Ping(number(node.get("t"), read));
             case "pong" -> new ClientFrame.Pong(number(node.get("t"), read));
             default -> throw read.bad("unknown frame type '" + Ids.shortened(type.asText()) + "'");
@@ -65,19 +71,25 @@ public class FrameCodec {
      */
     public String refOf(String text) {
         String head = text.length() <= REF_SCAN_CHARS ? text : text.substring(0, REF_SCAN_CHARS);
+        String[] found = new String[REF_FIELDS.size()];
         try (JsonParser fields = mapper.getFactory().createParser(head)) {
             if (fields.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             while (fields.nextToken() == JsonToken.FIELD_NAME) {
-                String name = fields.currentName();
-                if (fields.nextToken() == JsonToken.VALUE_STRING && REF_FIELDS.contains(name)) {
-                    return Ids.shortened(fields.getText());
+                int rank = REF_FIELDS.indexOf(fields.currentName());
+                if (fields.nextToken() == JsonToken.VALUE_STRING && rank >= 0) {
+                    found[rank] = fields.getText();
                 }
                 fields.skipChildren();
             }
         } catch (IOException endOfTheHead) {
-            // the ref is not among the first characters
+            // the rest is not among the first characters
+        }
+        for (String ref : found) {
+            if (ref != null) {
+                return Ids.shortened(ref);
+            }
         }
         return null;
     }
@@ -102,7 +114,7 @@ public class FrameCodec {
 
     /** The one ref extractor: the id a frame names, as sent (cut to a readable length), whatever else is wrong. */
     private static String refOf(JsonNode node) {
-        for (String field : new String[] {"clientMessageId", "completionId"}) {
+        for (String field : REF_FIELDS) {
             JsonNode value = node.get(field);
             if (value != null && value.isTextual()) {
                 return Ids.shortened(value.asText());
@@ -126,10 +138,21 @@ public class FrameCodec {
         JsonNode modeValue = node.get("mode");
         String mode = FieldReader.absent(modeValue) ? "chat" : modeValue.isTextual() ? modeValue.asText() : "";
         if (!MODES.contains(mode)) {
-            throw read.bad("'mode' must be one of chat, explain, debug");
+            throw read.bad("'mode' must be one of chat, explain, debug, agent");
         }
         return new ClientFrame.Chat(clientMessageId, conversationId, text,
                 ContextDecoder.decode(node.get("context"), read), mode);
+    }
+
+    private static ClientFrame.ToolResult toolResult(JsonNode node, FieldReader read) {
+        UUID completionId = id(node, "completionId", "completion", read);
+        UUID callId = id(node, "callId", "tool call", read);
+        String output = read.text(node.get("output"), "output");
+        JsonNode error = node.get("isError");
+        if (!FieldReader.absent(error) && !error.isBoolean()) {
+            throw read.bad("'isError' must be true or false");
+        }
+        return new ClientFrame.ToolResult(completionId, callId, output, error != null && error.asBoolean());
     }
 
     /** A UUID field; a value that is not a UUID names nothing, so it is not_found by the one id rule. */

@@ -41,6 +41,47 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** The model called a notebook tool; an event of the completion's seq stream, replayed like a chunk. */
+    record ToolCall(String completionId, long seq, String callId, String name, String arguments)
+            implements ServerFrame {
+        public String type() {
+            return "tool_call";
+        }
+    }
+
+    /** A tool call's result was stored; an event of the completion's seq stream, replayed like a chunk. */
+    record ToolResult(String completionId, long seq, String callId, String output,
+                      @JsonProperty("isError") boolean isError) implements ServerFrame {
+        public String type() {
+            return "tool_result";
+        }
+    }
+
+    /** The answer to a {@code tool_result} frame: stored, or {@code duplicate} when the call had its result. */
+    record ToolAccepted(String completionId, String callId, boolean duplicate) implements ServerFrame {
+        public String type() {
+            return "tool_accepted";
+        }
+    }
+
+    /**
+     * A question was asked in a followed conversation, on another connection; the completion that answers it is
+     * followed from its first seq.
+     */
+    record Asked(String conversationId, String messageId, String answerMessageId, String completionId, String text,
+                 String mode) implements ServerFrame {
+        public String type() {
+            return "asked";
+        }
+    }
+
+    /** A followed conversation was deleted. */
+    record Deleted(String conversationId) implements ServerFrame {
+        public String type() {
+            return "deleted";
+        }
+    }
+
     /** A request failed; the connection stays open. */
     record Error(ErrorCode code, String message, boolean retryable, String ref) implements ServerFrame {
         public String type() {

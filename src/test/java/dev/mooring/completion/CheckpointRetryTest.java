@@ -1,6 +1,5 @@
 package dev.mooring.completion;
 
-import dev.mooring.cluster.AnswerRelay;
 import dev.mooring.config.ChatConfig;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -52,15 +51,6 @@ class CheckpointRetryTest {
         }
 
         @Override
-        public void requestCancel(UUID id) {
-        }
-
-        @Override
-        public List<UUID> cancelsRequested() {
-            return List.of();
-        }
-
-        @Override
         public Optional<StoredCompletion> find(UUID id) {
             return Optional.empty();
         }
@@ -99,9 +89,21 @@ class CheckpointRetryTest {
     void aFailedPassIsWrittenByTheNextOne() {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
-        Checkpointer checkpointer = new Checkpointer(store, live, AnswerRelay.NONE, config());
-        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "",
-                Long.MAX_VALUE, (r, s) -> { });
+        Checkpointer checkpointer = new Checkpointer(store, live, config());
+        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "", new RunOwner() {
+            @Override
+            public void ended(CompletionRun ended, FinalState state) {
+            }
+
+            @Override
+            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
+            }
+
+            @Override
+            public int maxSteps() {
+                return 0;
+            }
+        }, null);
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();

@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.api.Caller;
 import dev.mooring.conversation.Conversation;
 import dev.mooring.conversation.Message;
 import dev.mooring.model.ModelRequest;
@@ -52,6 +53,11 @@ class CompletionDoorTest {
         }
 
         @Override
+        public void toolEvent(ToolEvent event) {
+            throw new AssertionError("no tool event in chat mode: " + event);
+        }
+
+        @Override
         public void end(CompletionEnd ending) {
             end.complete(ending);
         }
@@ -72,10 +78,10 @@ class CompletionDoorTest {
             UUID user = message(conversation.id, Message.USER, now);
             UUID assistant = message(conversation.id, Message.ASSISTANT, now);
             Message.flush();
-            UUID begun = completions.begin(conversation.id, user, assistant,
+            UUID begun = completions.begin(conversation.id, user, assistant, Caller.SINGLE_USER,
                     new ModelRequest(List.of(), "hello", null, "chat"));
             // its row says running and this node owns it, yet the run is held: a resume follows it
-            completions.resume(begun, 0, () -> recorder);
+            completions.resume(begun, 0, Caller.SINGLE_USER, () -> recorder);
             return begun;
         });
 
@@ -97,10 +103,15 @@ class CompletionDoorTest {
         await().until(() -> live.find(id) == null);
 
         LinkedBlockingQueue<Object> told = new LinkedBlockingQueue<>();
-        completions.resume(id, 1, () -> new Subscriber() {
+        completions.resume(id, 1, Caller.SINGLE_USER, () -> new Subscriber() {
             @Override
             public void chunk(Chunk chunk) {
                 told.add(chunk.delta());
+            }
+
+            @Override
+            public void toolEvent(ToolEvent event) {
+                told.add(event);
             }
 
             @Override

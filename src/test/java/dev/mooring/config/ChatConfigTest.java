@@ -47,7 +47,10 @@ class ChatConfigTest {
             Map.entry("CHAT_MODEL_QUEUED_CALLS", "4"),
             Map.entry("CHAT_CONNECTIONS_MAX", "5"),
             Map.entry("CHAT_CONNECTIONS_MAX_HTTP", "50"),
-            Map.entry("CHAT_CONNECTIONS_HEADER_TIMEOUT", "40s"));
+            Map.entry("CHAT_CONNECTIONS_HEADER_TIMEOUT", "40s"),
+            Map.entry("CHAT_AGENT_TOOL_TIMEOUT", "3m"),
+            Map.entry("CHAT_AGENT_MAX_STEPS", "6"),
+            Map.entry("CHAT_AGENT_MAX_RESULT_CHARS", "700"));
 
     @Test
     void theEnvironmentTableOfTheReadmeIsTheOneTested() throws IOException {
@@ -92,5 +95,8 @@ class ChatConfigTest {
         assertEquals(5, config.connections().max());
         assertEquals(50, config.connections().maxHttp());
         assertEquals(Duration.ofSeconds(40), config.connections().headerTimeout());
+        assertEquals(Duration.ofMinutes(3), config.agent().toolTimeout());
+        assertEquals(6, config.agent().maxSteps());
+        assertEquals(700, config.agent().maxResultChars());
     }
 }

@@ -432,8 +432,8 @@ class LangChain4jModelGatewayTest {
             }
 
             @Override
-            public void onComplete() {
-                recorder.onComplete();
+            public void onComplete(List<ToolCall> calls) {
+                recorder.onComplete(calls);
             }
 
             @Override

@@ -11,6 +11,7 @@ final class RecordingListener implements ModelStreamListener {
     final List<String> deltas = new CopyOnWriteArrayList<>();
     final List<ModelError> errors = new CopyOnWriteArrayList<>();
     final AtomicInteger completions = new AtomicInteger();
+    final List<ToolCall> toolCalls = new CopyOnWriteArrayList<>();
     /** Calls that overlapped another call, or came after a terminal one. */
     final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicBoolean inCall = new AtomicBoolean();
@@ -24,8 +25,9 @@ final class RecordingListener implements ModelStreamListener {
     }
 
     @Override
-    public void onComplete() {
+    public void onComplete(List<ToolCall> calls) {
         enter("onComplete");
+        toolCalls.addAll(calls);
         completions.incrementAndGet();
         ended = true;
         leave();

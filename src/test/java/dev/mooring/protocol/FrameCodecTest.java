@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The hand-written chunk frame is valid JSON that carries the delta exactly. */
+/** The hand-written chunk frame is valid JSON that carries the delta exactly; the tool frames' field names. */
 class FrameCodecTest {
 
     @Test
@@ -32,5 +32,21 @@ class FrameCodecTest {
         // a whole pair stays as it is
         assertEquals("{\"type\":\"chunk\",\"completionId\":\"c\",\"seq\":3,\"delta\":\"😀\"}",
                 FrameCodec.chunk("c", 3, "😀"));
+    }
+
+    @Test
+    void toolFramesCarryTheirFieldsUnderTheProtocolsNames() throws Exception {
+        FrameCodec codec = new FrameCodec(new ObjectMapper());
+        JsonNode result = new ObjectMapper().readTree(codec.encode(new ServerFrame.ToolResult("c", 7, "k", "out", true)));
+        assertEquals("tool_result", result.path("type").asText());
+        assertEquals(7, result.path("seq").asLong());
+        assertEquals("k", result.path("callId").asText());
+        assertEquals("out", result.path("output").asText());
+        assertEquals(true, result.path("isError").asBoolean());
+        assertEquals(6, result.size(), result.toString());
+        JsonNode call = new ObjectMapper().readTree(codec.encode(new ServerFrame.ToolCall("c", 6, "k", "run_cell",
+                "{\"cell_id\":\"x\"}")));
+        assertEquals("tool_call", call.path("type").asText());
+        assertEquals("{\"cell_id\":\"x\"}", call.path("arguments").asText());
     }
 }

@@ -92,6 +92,57 @@ class FrameDecodingTest {
     }
 
     @Test
+    void aToolResultDecodesWithItsCallAsRef() {
+        UUID completion = UUID.randomUUID();
+        UUID call = UUID.randomUUID();
+        ClientFrame.ToolResult result = assertInstanceOf(ClientFrame.ToolResult.class, codec.decode(
+                "{\"type\":\"tool_result\",\"completionId\":\"" + completion + "\",\"callId\":\"" + call
+                        + "\",\"output\":\"{\\\"cell_id\\\":\\\"c1\\\"}\",\"isError\":true}"));
+
+        assertEquals(completion, result.completionId());
+        assertEquals(call, result.callId());
+        assertEquals("{\"cell_id\":\"c1\"}", result.output());
+        assertTrue(result.error());
+        assertEquals(call.toString(), result.ref());
+        ClientFrame.ToolResult plain = (ClientFrame.ToolResult) codec.decode("{\"type\":\"tool_result\","
+                + "\"completionId\":\"" + completion + "\",\"callId\":\"" + call + "\",\"output\":\"\"}");
+        assertEquals("", plain.output());
+        assertEquals(false, plain.error());
+    }
+
+    @Test
+    void anIllTypedToolResultIsABadRequestNamingItsCall() {
+        String ids = "\"completionId\":\"" + UUID.randomUUID() + "\",\"callId\":\"c-9\"";
+        assertEquals(ErrorCode.NOT_FOUND, refused("{\"type\":\"tool_result\"," + ids + ",\"output\":\"x\"}").code());
+        String call = UUID.randomUUID().toString();
+        String valid = "\"completionId\":\"" + UUID.randomUUID() + "\",\"callId\":\"" + call + "\"";
+        for (String rest : List.of("", ",\"output\":7", ",\"output\":\"x\",\"isError\":\"yes\"")) {
+            FrameException e = refused("{\"type\":\"tool_result\"," + valid + rest + "}");
+            assertEquals(ErrorCode.BAD_REQUEST, e.code(), rest);
+            assertEquals(call, e.ref(), rest);
+        }
+    }
+
+    @Test
+    void followAndUnfollowNameAConversationAndAgentIsAMode() {
+        UUID conversation = UUID.randomUUID();
+        assertEquals(new ClientFrame.Follow(conversation),
+                codec.decode("{\"type\":\"follow\",\"conversationId\":\"" + conversation + "\"}"));
+        assertEquals(new ClientFrame.Unfollow(conversation),
+                codec.decode("{\"type\":\"unfollow\",\"conversationId\":\"" + conversation + "\"}"));
+        assertEquals("nope", refused("{\"type\":\"follow\",\"conversationId\":\"nope\"}").ref());
+        assertEquals("agent", ((ClientFrame.Chat) codec.decode(
+                "{\"type\":\"chat\",\"clientMessageId\":\"m\",\"text\":\"go\",\"mode\":\"agent\"}")).mode());
+    }
+
+    @Test
+    void theRefOfARefusedToolResultIsItsCallWhereverItStands() {
+        String call = UUID.randomUUID().toString();
+        assertEquals(call, codec.refOf("{\"type\":\"tool_result\",\"completionId\":\"" + UUID.randomUUID()
+                + "\",\"callId\":\"" + call + "\",\"output\":\"" + "x".repeat(1_000_000)));
+    }
+
+    @Test
     void theRefOfARefusedFrameIsLookedForInItsFirstCharactersOnly() {
         String cut = "{\"type\":\"chat\",\"clientMessageId\":\"m-5\",\"text\":\"" + "x".repeat(100_000);
         assertEquals("m-5", codec.refOf(cut), "the broken rest is never read");

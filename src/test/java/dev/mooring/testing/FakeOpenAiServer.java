@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  * {@code finish_reason}, a usage chunk, then {@code data: [DONE]}), optionally {@linkplain Reply#paced paced} or
  * {@linkplain Reply#gated released step by step}; answer an HTTP error with OpenAI's JSON error body
  * ({@link Reply#error(int)}); {@linkplain Reply#cutAfter cut the connection} after some deltas; end the HTTP body
- * {@linkplain Reply#endEarlyAfter cleanly but early}; or {@linkplain Reply#hang() never answer}. A request whose
+ * {@linkplain Reply#endEarlyAfter cleanly but early}; {@linkplain Reply#toolCall call tools} after its text; or
+ * {@linkplain Reply#hang() never answer}. A request whose
  * body does not ask for {@code "stream": true} gets one {@code chat.completion} JSON object instead.
  *
  * <p>Every response is HTTP/1.1 with {@code Connection: close}, so one connection carries one request and a reply
@@ -106,6 +107,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public Reply enqueue(Reply reply) {
         replies.add(reply);
         return reply;
+    }
+
+    /** Forgets the replies enqueued and not yet taken (what a failed test left behind). */
+    public void clearReplies() {
+        replies.clear();
     }
 
     /** What a request gets when nothing is enqueued; the supplier must return a new reply for each call. */
@@ -294,6 +300,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         private final int status;
         private final String errorBody;
         private String finishReason = "stop";
+        private final List<String[]> toolCalls = new java.util.ArrayList<>();
         private String model = "gpt-fake";
         private int cutAfter = -1;
         private int endEarlyAfter = -1;
@@ -378,6 +385,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
          */
         public Reply endEarlyAfter(int n) {
             this.endEarlyAfter = n;
+            return this;
+        }
+
+        /**
+         * Adds a tool call, streamed after the text deltas as OpenAI streams one (the id and name first, then the
+         * arguments in pieces); a reply with tool calls ends with {@code finish_reason: "tool_calls"}.
+         */
+        public Reply toolCall(String id, String name, String argumentsJson) {
+            toolCalls.add(new String[] {id, name, argumentsJson});
+            this.finishReason = "tool_calls";
             return this;
         }
 
@@ -535,6 +552,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             if (clientClosed() || serverClosed.get()) {
                 return;
+            }
+            for (int i = 0; i < toolCalls.size(); i++) {
+                String[] call = toolCalls.get(i);
+                writeEvent(out, chunk("{\"tool_calls\":[{\"index\":" + i + ",\"id\":" + quote(call[0])
+                        + ",\"type\":\"function\",\"function\":{\"name\":" + quote(call[1])
+                        + ",\"arguments\":\"\"}}]}", null));
+                String arguments = call[2];
+                int half = arguments.length() / 2;
+                for (String piece : new String[] {arguments.substring(0, half), arguments.substring(half)}) {
+                    writeEvent(out, chunk("{\"tool_calls\":[{\"index\":" + i + ",\"function\":{\"arguments\":"
+                            + quote(piece) + "}}]}", null));
+                }
             }
             writeEvent(out, chunk("{}", finishReason));
             writeEvent(out, "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"

@@ -30,6 +30,8 @@ public final class WsClient implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    /** Frames {@link #take} skipped, read before the queue; only the test's thread reads. */
+    private final java.util.Deque<JsonNode> kept = new java.util.ArrayDeque<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
     private volatile boolean answerPings;
@@ -134,20 +136,44 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The next frame that matches; the frames skipped on the way (but heartbeats) are kept, in order, for the next
+     * read: for exchanges whose frames interleave with a stream.
+     */
+    public JsonNode take(Predicate<JsonNode> match, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<JsonNode> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                JsonNode f = poll(deadline, what);
+                if (match.test(f)) {
+                    return f;
+                }
+                if (!f.path("type").asText().matches("ping|pong")) {
+                    skipped.add(f);
+                }
+            }
+        } finally {
+            for (int i = skipped.size() - 1; i >= 0; i--) {
+                kept.addFirst(skipped.get(i));
+            }
+        }
+    }
+
     /** The next frame that is not a heartbeat, whatever it is. */
     public JsonNode next() {
         return await(f -> !f.path("type").asText().matches("ping|pong"), "any frame");
     }
 
     /**
-     * Collects the chunks of one completion until its done: returns them (seq, delta) with the done frame last.
-     * Fails on a gap or a repeated seq.
+     * Collects the chunks (and tool events) of one completion until its done: returns them (seq, delta) with the
+     * done frame last. Fails on a gap or a repeated seq.
      */
     public Answer collect(String completionId, long afterSeq) {
         List<JsonNode> chunks = new ArrayList<>();
         long expected = afterSeq + 1;
         while (true) {
-            JsonNode f = await(x -> completionId.equals(x.path("completionId").asText()), "chunk or done of " + completionId);
+            JsonNode f = await(x -> inStream(x, completionId), "chunk or done of " + completionId);
             if (f.path("type").asText().equals("done")) {
                 return new Answer(chunks, f);
             }
@@ -164,13 +190,19 @@ public final class WsClient implements AutoCloseable {
     public List<JsonNode> chunks(String completionId, int count) {
         List<JsonNode> chunks = new ArrayList<>();
         while (chunks.size() < count) {
-            JsonNode f = await(x -> completionId.equals(x.path("completionId").asText()), "chunk of " + completionId);
+            JsonNode f = await(x -> inStream(x, completionId), "chunk of " + completionId);
             if (!f.path("type").asText().equals("chunk")) {
                 throw new AssertionError("completion ended early: " + f);
             }
             chunks.add(f);
         }
         return chunks;
+    }
+
+    /** Whether a frame is an event of the completion's seq stream (a chunk, a tool event) or its done. */
+    private static boolean inStream(JsonNode frame, String completionId) {
+        return completionId.equals(frame.path("completionId").asText())
+                && (frame.has("seq") || "done".equals(frame.path("type").asText()));
     }
 
     /** The close code the server sent, waiting for it. */
@@ -196,6 +228,9 @@ public final class WsClient implements AutoCloseable {
     }
 
     private JsonNode poll(long deadline, String what) {
+        if (!kept.isEmpty()) {
+            return kept.removeFirst();
+        }
         try {
             long left = deadline - System.nanoTime();
             JsonNode f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
