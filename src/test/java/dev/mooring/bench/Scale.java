@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Several nodes of the PostgreSQL build on one database and one Redis, behind HAProxy with deploy/haproxy.cfg:
  * chunks per second and per-chunk latency through the balancer with 1, 2 and 3 nodes; then, with two nodes, how long
- * a resume of a running answer takes on the node that runs it and on the other one (to the first chunk, and until it
- * has caught up with the chunk that was live when it asked).
+ * a resume of a running answer takes on the node that runs it (to the first chunk, and until it has caught up with
+ * the chunk that was live when it asked). A resume on another node is refused while the answer runs: the live path
+ * between nodes is not wired into the service yet.
  */
 final class Scale {
 
@@ -61,7 +62,6 @@ final class Scale {
                     if (count == 2) {
                         URI owner = Services.chatUri(nodes.get(0));
                         resume.row("on the node that runs it", measure(http, owner, owner, resumes));
-                        resume.row("on the other node", measure(http, owner, Services.chatUri(nodes.get(1)), resumes));
                     }
                 } finally {
                     nodes.forEach(Services.Running::close);
