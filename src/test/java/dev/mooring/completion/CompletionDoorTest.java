@@ -72,6 +72,7 @@ class CompletionDoorTest {
             Conversation conversation = new Conversation();
             conversation.id = UUID.randomUUID();
             conversation.title = "begun";
+            conversation.ownerUser = Caller.SINGLE_USER;
             conversation.createdAt = now;
             conversation.updatedAt = now;
             conversation.persist();
@@ -129,6 +130,7 @@ class CompletionDoorTest {
         message.id = UUID.randomUUID();
         message.conversationId = conversationId;
         message.role = role;
+        message.ownerUser = Caller.SINGLE_USER;
         message.createdAt = now;
         message.persist();
         return message.id;
