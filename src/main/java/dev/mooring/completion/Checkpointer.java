@@ -79,8 +79,7 @@ class Checkpointer {
                 for (int i = 0; i < runs.size(); i++) {
                     CompletionRun run = runs.get(i);
                     if (stored.lost().contains(run.id())) {
-                        // another node ended it while this one could not renew its lease: the stored end is told
-                        run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
+                        endIfEndedElsewhere(run);
                     } else if (!stored.refused().containsKey(run.id())) {
                         run.checkpointed(batch.get(i).lastSeq());
                     }
@@ -100,6 +99,17 @@ class Checkpointer {
                 LOG.warnf(RedactedFailure.of(e), "a checkpoint pass failed; every pass writes the progress again "
                         + "until one succeeds");
             }
+        }
+    }
+
+    /**
+     * A run whose row the checkpoint did not write: if another node ended the answer while this one could not renew
+     * its lease, the run ends too, and tells the stored end. Any other such row is left alone: its insert has not
+     * committed yet, or the run itself has just paused it to wait for tool results.
+     */
+    private void endIfEndedElsewhere(CompletionRun run) {
+        if (store.find(run.id()).map(stored -> stored.status().ended()).orElse(false)) {
+            run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
         }
     }
 
