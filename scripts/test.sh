@@ -2,9 +2,9 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster): answers
-#      resumed and cancelled across nodes, nodes killed, frozen and restarted, users kept apart, our TypeScript client
-#      through the balancer;
+#   2. several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster): sockets on
+#      every node, one clientMessageId raced to two nodes, users kept apart, a node killed and one frozen past its
+#      lease, the relay between nodes on a real Redis;
 #   3. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
 #      server extension (pytest), after building the client and the prebuilt labextension;
 #   4. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
@@ -34,7 +34,7 @@ stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp cl
 stage service-h2 ./mvnw -B -ntp clean verify
 
 stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
-# After the client's build (one test drives it in Node); packages its own jar into target/cluster-app.
+# Packages its own jar into target/cluster-app.
 stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
 stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
