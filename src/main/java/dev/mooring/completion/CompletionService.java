@@ -183,8 +183,8 @@ public class CompletionService {
     }
 
     /**
-     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), the
-     * stored state otherwise.
+     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), its stored
+     * progress while another node's lease on it holds, the stored state otherwise.
      *
      * @throws ApiException not_found for an unknown completion or another user's
      */
@@ -193,7 +193,10 @@ public class CompletionService {
         if (run != null && run.running()) {
             return run.view();
         }
-        StoredCompletion stored = settled(id, user);
+        StoredCompletion stored = find(id, user);
+        if (!stored.leaseHolds(Instant.now())) {
+            stored = settled(id, user);
+        }
         return new CompletionView(id, stored.conversationId(), stored.status().label(), stored.lastSeq(),
                 stored.text(), stored.lastSeq(), stored.error());
     }

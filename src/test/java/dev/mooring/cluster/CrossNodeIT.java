@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -24,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two nodes on one database and one Redis, serving several users: a clientMessageId is one question whichever node it
- * reaches, and another user's answers answer like unknown ones on every node.
+ * Two nodes on one database and one Redis, serving several users: the other node shows a running answer's stored
+ * progress over REST, a clientMessageId is one question whichever node it reaches, and another user's answers answer
+ * like unknown ones on every node.
  */
 class CrossNodeIT {
 
@@ -58,6 +58,22 @@ class CrossNodeIT {
 
     private static JsonNode stored(String node, String completionId) {
         return cluster.get(node, ALICE, "/api/completions/" + completionId);
+    }
+
+    @Test
+    void theOtherNodeShowsTheStoredProgressOfARunningAnswerInsteadOfRefusing() {
+        Reply reply = model.enqueue(Reply.stream(Answers.deltas(20)).gated());
+        try (WsClient owner = cluster.connectTo("node-1", ALICE)) {
+            String id = ask(owner, "show my progress");
+            reply.release(5);
+            owner.chunks(id, 5);
+            await().atMost(Duration.ofSeconds(20)).until(() -> stored("node-2", id).path("durableSeq").asLong() == 5);
+            JsonNode view = stored("node-2", id);
+            assertEquals("running", view.path("status").asText());
+            assertEquals(Answers.text(1, 5), view.path("text").asText());
+            reply.releaseAll();
+            assertEquals("completed", owner.collect(id, 5).done().path("status").asText());
+        }
     }
 
     @Test
