@@ -13,7 +13,8 @@
 #   MOORING_SKIP_BUILD=1  reuse what is built (jar, client, extension)
 #   MOORING_SERVICE_JAR   run this service jar instead of building the repository's
 #   MOORING_DATA_DIR      the service's data (default: <jupyter data dir>/mooring)
-#   MOORING_BUILD_ONLY=1  build and install (with the test extras), then exit without starting
+#   MOORING_BUILD_ONLY=1  build and install the client and the extension (with the test extras), then exit
+#                         without starting (the service jar is neither built nor needed)
 #   CHAT_MODEL_PROVIDER, CHAT_MODEL_NAME, CHAT_MODEL_BASE_URL, CHAT_MODEL_API_KEY,
 #   CHAT_DEMO_TOKENS_PER_SECOND, ...: passed to the service (default: the offline demo model)
 set -euo pipefail
@@ -32,18 +33,18 @@ command -v node >/dev/null || die "node not found: install Node.js 20"
 command -v npm >/dev/null || die "npm not found: install npm"
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
 
-if [[ -n "${MOORING_SERVICE_JAR:-}" ]]; then
+if [[ "${MOORING_BUILD_ONLY:-0}" == 1 ]]; then
+  JAR=""  # building and installing the panel needs no service jar (the test command builds it beside)
+elif [[ -n "${MOORING_SERVICE_JAR:-}" ]]; then
   JAR="$MOORING_SERVICE_JAR"
 else
-  if [[ "${MOORING_BUILD_ONLY:-0}" == 1 && -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]]; then
-    say "using the service jar already built in target/"
-  elif [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
+  if [[ "${MOORING_SKIP_BUILD:-0}" != 1 ]]; then
     say "building the chat service (./mvnw package)…"
     (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
   fi
   JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 fi
-[[ -f "$JAR" ]] || die "the service jar is missing: $JAR"
+[[ -z "$JAR" || -f "$JAR" ]] || die "the service jar is missing: $JAR"
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   say "creating the virtual environment $VENV…"

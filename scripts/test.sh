@@ -2,11 +2,12 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster): sockets on
-#      every node, one clientMessageId raced to two nodes, users kept apart, a node killed and one frozen past its
-#      lease, the relay between nodes on a real Redis;
-#   3. the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type information), the Jupyter
-#      server extension (pytest), after building the client and the prebuilt labextension;
+#   2. after 1: several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster):
+#      sockets on every node, one clientMessageId raced to two nodes, users kept apart, a node killed and one frozen
+#      past its lease, the relay between nodes on a real Redis;
+#   3. beside 1 and 2 (they share nothing): the TypeScript client and the JupyterLab panel (Vitest, then ESLint with
+#      type information), after building the client and the prebuilt labextension; after 2, the Jupyter server
+#      extension (pytest);
 #   4. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
 #   5. the end-to-end scenarios in real JupyterLab and Chromium.
 # The last line sums them up as "N passed, M failed".
@@ -14,30 +15,43 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/mooring-test.XXXXXX")"
-failed_stages=()
 say() { printf '\n\033[1m[test]\033[0m %s\n' "$*" >&2; }
 
+# A stage's output goes to the terminal and to LOGS/<name>.log; a failed stage leaves LOGS/<name>.failed (a file,
+# so that stages run in a background lane count too).
 stage() {
   local name="$1"; shift
   say "$name"
+  local started=$SECONDS
   if "$@" 2>&1 | tee "$LOGS/$name.log"; then
+    say "$name passed in $((SECONDS - started)) s"
     return 0
   fi
-  failed_stages+=("$name")
+  touch "$LOGS/$name.failed"
+  say "$name FAILED in $((SECONDS - started)) s"
   return 1
 }
 
 stage system-deps scripts/install-system-deps.sh || exit 1
 
+# The panel's lane runs in the background beside the service's suites; its output is shown when it ends.
+(
+  stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
+  stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
+  stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
+) >"$LOGS/frontend-lane.out" 2>&1 &
+frontend_lane=$!
+
 stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
-# H2 last: it leaves the embedded-database jar in target/ for the product and the browser tests.
+# H2 after PostgreSQL: it leaves the embedded-database jar in target/ for the product and the browser tests.
 stage service-h2 ./mvnw -B -ntp clean verify
 
-stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
-# Packages its own jar into target/cluster-app.
+# Packages its own jar into target/cluster-app, so the embedded-database jar stays in target/quarkus-app.
 stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
-stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
-stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
+
+wait "$frontend_lane"
+say "the panel's lane (run beside the service's suites):"
+cat "$LOGS/frontend-lane.out"
 stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'
 stage bench-smoke scripts/bench.sh --smoke
 stage e2e scripts/test-e2e.sh
@@ -67,6 +81,10 @@ for log in sorted(pathlib.Path(sys.argv[1]).glob("*.log")):
 print(f"{passed} passed, {failed} failed", file=open(pathlib.Path(sys.argv[1]) / "summary", "w"))
 PY
 summary="$(cat "$LOGS/summary")"
+failed_stages=()
+for marker in "$LOGS"/*.failed; do
+  [[ -e "$marker" ]] && failed_stages+=("$(basename "$marker" .failed)")
+done
 if ((${#failed_stages[@]})); then
   say "failed stages: ${failed_stages[*]} (logs in $LOGS)"
   [[ "$summary" == *" 0 failed" ]] && summary="${summary% 0 failed} ${#failed_stages[@]} failed"

@@ -8,6 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { CompletionStatus, ToolCallState } from '@mooring/chat-client';
 
 import { recordedCall, recordCall } from './call-record';
+import { truncate } from './notebook-context';
 import { hasEffect, needsApproval, runTool, type AgentNotebook, type ToolOutcome } from './notebook-tools';
 import { StoredValue, type StorageLike } from './tab-store';
 
@@ -40,6 +41,12 @@ interface Job {
   running?: AgentNotebook;
   readonly review: () => void;
 }
+
+/**
+ * Most characters of a result sent: even at six bytes a character (JSON's escapes) its frame stays under the
+ * service's default frame limit (256 KiB), which would refuse it again at every resend.
+ */
+const MAX_RESULT_CHARS = 32_000;
 
 export const DECLINED: ToolOutcome = { output: 'the user declined this call', isError: true };
 const INTERRUPTED: ToolOutcome = {
@@ -223,7 +230,8 @@ export class AgentRunner {
   }
 
   #send(job: Job, call: ToolCallState, outcome: ToolOutcome): void {
-    const sent = !job.stopped && job.completion.sendToolResult?.(call.callId, outcome.output, outcome.isError);
+    const output = truncate(outcome.output, MAX_RESULT_CHARS);
+    const sent = !job.stopped && job.completion.sendToolResult?.(call.callId, output, outcome.isError);
     this.#setPhase(call.callId, sent ? 'sent' : undefined);
   }
 

@@ -7,8 +7,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { AgentRunner } from './agent-runner';
-import type { ConversationsApi } from './rest-api';
-import { StoredValue, memoryStorage, type StorageLike } from './tab-store';
+import { ApiError, type ConversationsApi } from './rest-api';
 
 import { isFinal } from '@mooring/chat-client';
 import type {
@@ -103,6 +102,19 @@ export interface AnswerEntry {
 
 export type ChatEntry = UserEntry | AnswerEntry;
 
+/** Which conversations the history lists: those of the notebook in view, or all. */
+export type HistoryScope = 'notebook' | 'all';
+
+/**
+ * Where the panel keeps, per notebook path ('' for none), the conversation it last showed, so that a reload shows it
+ * again (JupyterLab's state database in the panel). `recall` answers '' when a new chat was shown last, undefined
+ * when nothing was kept (a workspace of its own: JupyterLab gives a second tab a fresh one).
+ */
+export interface ConversationMemory {
+  recall(notebook: string): Promise<string | undefined>;
+  remember(notebook: string, conversationId: string | undefined): void;
+}
+
 /** Maps a stored completion status to what the panel shows. */
 export function storedStatus(status: string | undefined): CompletionStatus | 'running' {
   switch (status) {
@@ -126,13 +138,15 @@ const localId = (prefix: string): string => `${prefix}-${++counter}`;
 export interface ChatModelOptions {
   /** Carries out agent answers' tool calls. */
   agent?: AgentRunner;
-  /** The tab's storage (sessionStorage): the conversation shown is opened again after a reload. */
-  tab?: StorageLike;
+  /** Where the conversation last shown per notebook is kept, so that a reload shows it again. */
+  memory?: ConversationMemory;
 }
 
 /** The panel's state; `changed` fires after every change. */
 export class ChatModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
+  private _notebook = '';
+  private _scope: HistoryScope = 'notebook';
   private _status: ConnectionStatus = { state: 'connecting' };
   private _modelInfo?: ModelInfo;
   private _conversations: ConversationSummary[] = [];
@@ -147,12 +161,12 @@ export class ChatModel implements IDisposable {
   private _disposed = false;
   private _wasConnected = false;
   private readonly _agent?: AgentRunner;
-  private readonly _shown: StoredValue<string | null>;
+  private readonly _memory?: ConversationMemory;
 
   constructor(options: ChatModelOptions = {}) {
     this._agent = options.agent;
     this._agent?.changed.connect(this._onAgentChanged);
-    this._shown = new StoredValue(options.tab ?? memoryStorage(), 'conversation-shown', null);
+    this._memory = options.memory;
   }
 
   get changed(): ISignal<this, void> {
@@ -183,6 +197,13 @@ export class ChatModel implements IDisposable {
   get loading(): boolean {
     return this._loading;
   }
+  /** The path of the notebook in view ('' for none): new conversations belong to it. */
+  get notebook(): string {
+    return this._notebook;
+  }
+  get historyScope(): HistoryScope {
+    return this._scope;
+  }
   get connected(): boolean {
     return this._conn !== undefined;
   }
@@ -199,7 +220,8 @@ export class ChatModel implements IDisposable {
     this.disconnect();
     this._conn = conn;
     conn.client.addEventListener('status', this._onStatus);
-    conn.client.addEventListener('welcome', this._onWelcome);
+    conn.client.addEventListener('welcome', this._onModel);
+    conn.client.addEventListener('model', this._onModel);
     conn.client.addEventListener('asked', this._onAsked);
     conn.client.addEventListener('deleted', this._onDeleted);
     if (this._activeId) {
@@ -224,7 +246,8 @@ export class ChatModel implements IDisposable {
       return;
     }
     conn.client.removeEventListener('status', this._onStatus);
-    conn.client.removeEventListener('welcome', this._onWelcome);
+    conn.client.removeEventListener('welcome', this._onModel);
+    conn.client.removeEventListener('model', this._onModel);
     conn.client.removeEventListener('asked', this._onAsked);
     conn.client.removeEventListener('deleted', this._onDeleted);
     this._conn = undefined;
@@ -277,18 +300,67 @@ export class ChatModel implements IDisposable {
   newConversation(): void {
     this._setActive(undefined);
     this._entries = [];
+    this._memory?.remember(this._notebook, undefined);
     this._emit();
   }
 
-  /** Load the conversation list. */
+  /**
+   * The notebook in view changed (or the panel started): show the conversation last shown for it (when this
+   * workspace kept none, the notebook's most recent one, from the service), or a new one, and list its history.
+   */
+  async showNotebook(path: string | undefined): Promise<void> {
+    const notebook = path ?? '';
+    this._notebook = notebook;
+    this._emit();
+    if (this._scope === 'notebook') {
+      void this.refreshConversations();
+    }
+    const remembered = (await this._memory?.recall(notebook)) ?? (notebook ? await this._latestOf(notebook) : '');
+    if (this._notebook !== notebook || (remembered || undefined) === this._activeId) {
+      return;
+    }
+    if (remembered) {
+      await this.openConversation(remembered);
+    } else if (this._activeId !== undefined) {
+      this.newConversation();
+    }
+  }
+
+  /** The notebook's most recently active conversation, once connected; '' for none. */
+  private async _latestOf(notebook: string): Promise<string> {
+    const conn =
+      this._conn ??
+      (await new Promise<Connection | undefined>((resolve) => this._pending.push(() => resolve(this._conn))));
+    if (!conn) {
+      return '';
+    }
+    try {
+      return (await conn.api.list(notebook))[0]?.id ?? '';
+    } catch {
+      return '';
+    }
+  }
+
+  /** List the notebook's conversations, or all of them. */
+  setHistoryScope(scope: HistoryScope): void {
+    if (scope !== this._scope) {
+      this._scope = scope;
+      this._emit();
+      void this.refreshConversations();
+    }
+  }
+
+  /** Load the conversation list (the notebook's, or all). */
   async refreshConversations(): Promise<void> {
     const conn = this._conn;
     if (!conn) {
       return;
     }
+    const notebook = this._scope === 'notebook' && this._notebook ? this._notebook : undefined;
     try {
-      const list = await conn.api.list();
-      if (conn !== this._conn) {
+      const list = await conn.api.list(notebook);
+      const current = this._scope === 'notebook' && this._notebook ? this._notebook : undefined;
+      if (conn !== this._conn || current !== notebook) {
         return;
       }
       this._conversations = list;
@@ -302,10 +374,43 @@ export class ChatModel implements IDisposable {
   /** Open a stored conversation; answers still running are followed live. */
   async openConversation(id: string): Promise<void> {
     const conn = this._conn;
+    this._setActive(id);
+    this._memory?.remember(this._notebook, id);
+    this._entries = [];
     if (!conn) {
+      // Opened once connected (a reload shows the last conversation before the service answers).
+      this._pending.push(() => void this._load(id));
+      this._loading = true;
+      this._emit();
       return;
     }
-    this._setActive(id);
+    await this._load(id);
+  }
+
+  /** Give a conversation the user's title; false (and the reason in `conversationsError`) when refused. */
+  async renameConversation(id: string, title: string): Promise<boolean> {
+    const conn = this._conn;
+    if (!conn) {
+      return false;
+    }
+    try {
+      const renamed = await conn.api.rename(id, title);
+      this._conversations = this._conversations.map((c) => (c.id === id ? { ...c, title: renamed.title } : c));
+      this._conversationsError = undefined;
+      this._emit();
+      return true;
+    } catch (err) {
+      this._conversationsError = `Could not rename the conversation: ${(err as Error).message}`;
+      this._emit();
+      return false;
+    }
+  }
+
+  private async _load(id: string): Promise<void> {
+    const conn = this._conn;
+    if (!conn || this._activeId !== id) {
+      return;
+    }
     this._loading = true;
     this._entries = [];
     this._emit();
@@ -316,7 +421,12 @@ export class ChatModel implements IDisposable {
       }
       this._entries = this._fromStored(id, conversation.messages);
     } catch (err) {
-      this._conversationsError = `Could not open the conversation: ${(err as Error).message}`;
+      if (err instanceof ApiError && err.status === 404 && this._activeId === id) {
+        // Deleted meanwhile (in another tab, say): start afresh rather than show an error.
+        this.newConversation();
+      } else {
+        this._conversationsError = `Could not open the conversation: ${(err as Error).message}`;
+      }
     } finally {
       this._loading = false;
       this._emit();
@@ -366,6 +476,7 @@ export class ChatModel implements IDisposable {
       return;
     }
     const conversationKey = this._activeId;
+    const notebook = this._notebook;
     let completion: CompletionLike;
     try {
       completion = conn.client.send(question.text, {
@@ -377,14 +488,15 @@ export class ChatModel implements IDisposable {
       this._patch(entryId, { status: 'failed', error: { code: 'client', message: (err as Error).message, retryable: false } });
       return;
     }
-    this._follow(entryId, completion, conversationKey === undefined, question);
+    this._follow(entryId, completion, conversationKey === undefined ? notebook : undefined, question);
   }
 
   /**
-   * Mirror a completion into the entry `entryId`. `asked` is the question when this tab asked it: its agent
-   * answer is then carried out here.
+   * Mirror a completion into the entry `entryId`. With `startsIn`, its question starts a conversation in that
+   * notebook: once the service names it, it is remembered there (and shown, if its entry still is). `asked` is the
+   * question when this tab asked it: its agent answer is then carried out here.
    */
-  private _follow(entryId: string, completion: CompletionLike, startsConversation: boolean, asked?: Question): void {
+  private _follow(entryId: string, completion: CompletionLike, startsIn?: string, asked?: Question): void {
     this._liveByEntry.set(entryId, completion);
     const sync = (): void => {
       const completionId = completion.completionId;
@@ -395,9 +507,12 @@ export class ChatModel implements IDisposable {
         }
         this._agent?.track(completion);
       }
-      if (startsConversation && completion.conversationId && this._activeId === undefined && this._entry(entryId)) {
-        this._setActive(completion.conversationId);
-        startsConversation = false;
+      if (startsIn !== undefined && completion.conversationId) {
+        this._memory?.remember(startsIn, completion.conversationId);
+        if (this._activeId === undefined && this._entry(entryId)) {
+          this._setActive(completion.conversationId);
+        }
+        startsIn = undefined;
         void this.refreshConversations();
       }
       this._patch(entryId, {
@@ -458,12 +573,13 @@ export class ChatModel implements IDisposable {
       };
       entries.push(entry);
       if (status === 'running' && m.completion) {
-        const live =
-          this._live.get(m.completion.id) ??
-          this._conn?.client.resume(m.completion.id, { conversationId });
+        // Resumed after the text stored so far, which shows at once: the rest follows exactly once, in order. An
+        // agent answer is resumed from its start: its tool calls are events of the stream, not in the stored text.
+        const after = lastQuestion?.mode === 'agent' ? {} : { afterSeq: m.completion.lastSeq, text: m.text };
+        const live = this._live.get(m.completion.id) ?? this._conn?.client.resume(m.completion.id, { conversationId, ...after });
         if (live) {
           // Follow after the entries are in place.
-          queueMicrotask(() => this._follow(entry.id, live, false));
+          queueMicrotask(() => this._follow(entry.id, live));
         }
       }
     }
@@ -486,8 +602,9 @@ export class ChatModel implements IDisposable {
     this._emit();
   };
 
-  private _onWelcome = (event: Event): void => {
-    const model = (event as CustomEvent<{ model?: ModelInfo }>).detail?.model;
+  /** A welcome, or a `model` frame: the client's model is the one that answers now. */
+  private _onModel = (): void => {
+    const model = this._conn?.client.model;
     if (model) {
       this._modelInfo = model;
       this._emit();
@@ -498,18 +615,14 @@ export class ChatModel implements IDisposable {
     if (!this._wasConnected || this._conversationsError) {
       void this.refreshConversations();
     }
-    const shown = this._shown.get();
-    if (!this._wasConnected && this._activeId === undefined && this._entries.length === 0 && shown) {
-      // after a reload: the conversation this tab showed, its running answers resumed
-      void this.openConversation(shown);
-    } else if (this._wasConnected && this._activeId !== undefined && !this._loading) {
+    if (this._wasConnected && this._activeId !== undefined && !this._loading) {
       // back after a drop: what was asked elsewhere meanwhile came to no `asked` event
       void this._reload(this._activeId);
     }
     this._wasConnected = true;
   }
 
-  /** Shows `id` (or a new conversation), follows it, and remembers it for a reload of this tab. */
+  /** Shows `id` (or a new conversation) and follows it: questions asked in it elsewhere come as `asked`. */
   private _setActive(id: string | undefined): void {
     if (id === this._activeId) {
       return;
@@ -521,7 +634,6 @@ export class ChatModel implements IDisposable {
     if (id) {
       this._conn?.client.follow?.(id);
     }
-    this._shown.set(id ?? null);
   }
 
   /** Reads the conversation again, keeping the answers followed and the questions not yet accepted. */
@@ -536,6 +648,11 @@ export class ChatModel implements IDisposable {
         const answer = e.kind === 'answer' ? e : all[i + 1];
         return answer?.kind === 'answer' && !answer.completionId;
       });
+      const shown = new Set(this._entries.flatMap((e) => (e.kind === 'answer' && e.completionId ? [e.completionId] : [])));
+      const stored = conversation.messages;
+      if (stored.length === this._entries.length - waiting.length && stored.every((m) => m.role === 'user' || (m.completion && shown.has(m.completion.id)))) {
+        return; // nothing was asked elsewhere: the answers shown stay as they are (re-made, they would flicker)
+      }
       this._entries = [...this._fromStored(id, conversation.messages), ...waiting];
       this._emit();
     } catch (err) {
@@ -557,7 +674,7 @@ export class ChatModel implements IDisposable {
       { kind: 'answer', id: frame.answerMessageId, status: completion.status, text: completion.text, completionId: frame.completionId, question }
     ];
     this._emit();
-    this._follow(frame.answerMessageId, completion, false);
+    this._follow(frame.answerMessageId, completion);
   };
 
   private _onDeleted = (event: Event): void => {

@@ -6,11 +6,14 @@ import type { ChatMode, ChatModel } from './chat-model';
 import { ChatView } from './components/chat-view';
 import type { CodeActions } from './components/code-actions';
 import { MarkdownView } from './components/markdown-view';
+import type { ModelSettingsModel } from './model-settings';
 import type { ConversationSummary } from './rest-api';
 
 /** Options of {@link ChatPanel}. */
 export interface ChatPanelOptions {
   model: ChatModel;
+  /** The Model section's state. */
+  modelSettings?: ModelSettingsModel;
   rendermime: IRenderMimeRegistry;
   codeActions: CodeActions;
   /** Asks from the question box (the plugin adds the notebook context). */
@@ -41,10 +44,11 @@ export class ChatPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    const { model, rendermime, codeActions, onAsk, contextHint, confirmDelete } = this.options;
+    const { model, modelSettings, rendermime, codeActions, onAsk, contextHint, confirmDelete } = this.options;
     return (
       <ChatView
         model={model}
+        modelSettings={modelSettings}
         onAsk={onAsk}
         contextHint={contextHint}
         confirmDelete={confirmDelete}

@@ -5,6 +5,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { ChatClient } from '@mooring/chat-client';
 
@@ -13,9 +14,11 @@ import { AgentRunner } from './agent-runner';
 import { ChatMode, ChatModel, Connection } from './chat-model';
 import { ChatPanel } from './chat-panel';
 import { DEFAULT_SETTINGS, explainProxyFailure, MooringSettings, readSettings, resolveTarget } from './connection';
+import { StateDbMemory } from './conversation-memory';
+import { ModelSettingsModel } from './model-settings';
 import { activeCell, contextHint, notebookCodeActions, notebookContext } from './notebook-actions';
 import { CellContext, cellContext, explainQuestion, fixErrorQuestion } from './notebook-context';
-import { bearerRequest, ConversationsApi, RequestFn } from './rest-api';
+import { bearerRequest, ConversationsApi, fetchInit, ModelApi, RequestFn } from './rest-api';
 import { openNotebook } from './lab-notebook';
 import { browserStorage } from './tab-store';
 import { IMooringChat } from './tokens';
@@ -33,7 +36,7 @@ const CommandIDs = {
 export const mooringIcon = new LabIcon({ name: 'mooring:icon', svgstr: mooringSvg });
 
 /** A client and REST access for the given settings (no network until the client connects). */
-function makeConnection(settings: MooringSettings): Connection {
+function makeConnection(settings: MooringSettings): Connection & { modelApi: ModelApi } {
   const server = ServerConnection.makeSettings();
   const target = resolveTarget(settings, { baseUrl: server.baseUrl, wsUrl: server.wsUrl });
   const client = new ChatClient({
@@ -45,16 +48,12 @@ function makeConnection(settings: MooringSettings): Connection {
     ...(settings.retryBudgetMs ? { retryBudgetMs: settings.retryBudgetMs } : {})
   });
   const request: RequestFn = target.viaJupyter
-    ? (path, init = {}) =>
-        ServerConnection.makeRequest(
-          URLExt.join(target.restUrl, 'api', path),
-          { method: init.method ?? 'GET' },
-          server
-        )
+    ? (path, init) => ServerConnection.makeRequest(URLExt.join(target.restUrl, 'api', path), fetchInit(init), server)
     : bearerRequest(target.restUrl, target.token);
   return {
     client,
     api: new ConversationsApi(request),
+    modelApi: new ModelApi(request),
     explainFailure: target.viaJupyter ? explainProxyFailure : undefined
   };
 }
@@ -64,7 +63,7 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
   description: 'Mooring: an AI chat assistant for notebooks that never lies about its connection.',
   autoStart: true,
   requires: [IRenderMimeRegistry, INotebookTracker],
-  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer],
+  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, IStateDB],
   provides: IMooringChat,
   activate: (
     app: JupyterFrontEnd,
@@ -72,19 +71,21 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
     tracker: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    state: IStateDB | null
   ): IMooringChat => {
-    const tab = browserStorage('sessionStorage');
     const agent = new AgentRunner({
       // after a reload, JupyterLab opens the notebooks again: calls wait for that before looking
       notebooks: async (path) => {
         await app.restored;
         return openNotebook(tracker, path);
       },
-      tab,
+      tab: browserStorage('sessionStorage'),
       browser: browserStorage('localStorage')
     });
-    const model = new ChatModel({ agent, tab });
+    const model = new ChatModel({ agent, memory: state ? new StateDbMemory(state) : undefined });
+    let modelApi: ModelApi | undefined;
+    const modelSettings = new ModelSettingsModel(() => modelApi);
 
     const ask = (text: string, options: { mode?: ChatMode; context?: CellContext } = {}): void => {
       model.ask(text, { mode: options.mode ?? 'chat', context: options.context ?? notebookContext(tracker) });
@@ -93,6 +94,7 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
 
     const panel = new ChatPanel({
       model,
+      modelSettings,
       rendermime,
       codeActions: notebookCodeActions(tracker),
       onAsk: (text, mode) => ask(text, { mode }),
@@ -110,8 +112,13 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
     panel.title.caption = 'Mooring chat';
     app.shell.add(panel, 'right', { rank: 500 });
     restorer?.add(panel, 'mooring-chat');
-    tracker.currentChanged.connect(() => panel.update());
+    // The panel shows the conversation last shown for the notebook in view, and its history.
+    tracker.currentChanged.connect(() => {
+      panel.update();
+      void model.showNotebook(tracker.currentWidget?.context.path);
+    });
     tracker.activeCellChanged.connect(() => panel.update());
+    void app.restored.then(() => model.showNotebook(tracker.currentWidget?.context.path));
 
     // Connect without waiting: the status line says "connecting" meanwhile.
     let current = '';
@@ -119,7 +126,9 @@ const plugin: JupyterFrontEndPlugin<IMooringChat> = {
       const key = JSON.stringify(settings);
       if (key !== current) {
         current = key;
-        model.connect(makeConnection(settings));
+        const connection = makeConnection(settings);
+        modelApi = connection.modelApi;
+        model.connect(connection);
       }
     };
     if (settingRegistry) {

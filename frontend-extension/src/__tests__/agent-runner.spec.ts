@@ -270,6 +270,21 @@ describe('AgentRunner', () => {
     expect(answer.sent).toEqual([{ callId: 'k1', output: 'the second', isError: false }]);
   });
 
+  it('a result too long for one frame is sent cut, saying so, never refused by the service over and over', async () => {
+    const notebook = new FakeNotebook();
+    const { runner } = tab(notebook);
+    runner.drive('cmp-1', notebook.path);
+    const answer = new FakeAgentCompletion();
+    runner.track(answer);
+    answer.call('k1', 'ask_user', { question: 'Paste the data' });
+    await flush();
+    runner.answer('k1', '\u0001'.repeat(300_000));
+    await flush();
+    const frame = JSON.stringify({ type: 'tool_result', completionId: 'cmp-1', callId: 'k1', output: answer.sent[0].output, isError: false });
+    expect(new TextEncoder().encode(frame).length).toBeLessThan(262_144);
+    expect(answer.sent[0].output).toMatch(/more characters\]$/);
+  });
+
   it('a notebook that is not open is answered with an error, and nothing else happens', async () => {
     const { runner } = tab(undefined);
     runner.drive('cmp-1', 'gone.ipynb');

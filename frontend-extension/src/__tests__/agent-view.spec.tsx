@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentRunner } from '../agent-runner';
 import { ChatModel, type ChatMode, type ToolCallState } from '../chat-model';
 import { ChatView } from '../components/chat-view';
-import { callState } from '../components/tool-call-view';
+import { callState, describeCall, knownCells } from '../components/tool-call-view';
 import { memoryStorage } from '../tab-store';
 import { FakeClient, fakeApi } from './fake-client';
 import { FakeNotebook } from './fake-notebook';
@@ -77,11 +77,29 @@ describe('agent answers in the panel', () => {
       ['run_cell', 'approval']
     ]);
     expect(screen.getByTestId('mooring-answer').dataset.status).toBe('acting');
-    expect(screen.getByTestId('mooring-answer-status').textContent).toContain('waiting for the notebook');
+    expect(screen.getByTestId('mooring-answer-status').textContent).toContain('waiting for you: approve, decline or answer above');
     fireEvent.click(screen.getByTestId('mooring-approve'));
     await flush();
     expect(notebook.runs).toEqual(['cell-1']);
     expect(screen.getAllByTestId('mooring-tool-call')[1].dataset.state).not.toBe('approval');
+    expect(screen.getByTestId('mooring-answer-status').textContent).toContain('waiting for the notebook');
+  });
+
+  it('names the cell a call acts on by its place in the notebook and shows the code a run would run, never the model\'s cell id', () => {
+    const read = { output: JSON.stringify({ cells: [{ cell_id: 'a1', index: 0, source: 'import pandas' }, { cell_id: 'b2', index: 1, source: 'df.plot()' }] }), isError: false };
+    const calls = [
+      call('c1', 'read_notebook', {}, 0, read),
+      call('c2', 'insert_cell', { source: 'df = load()', index: 1 }, 0, { output: '{"cell_id":"n3","index":1}', isError: false }),
+      call('c3', 'replace_cell', { cell_id: 'b2', source: 'df.plot(y=1)' }, 0, { output: '{"cell_id":"b2","index":2}', isError: false }),
+      call('c4', 'run_cell', { cell_id: 'b2' }, 0),
+      call('c5', 'run_cell', { cell_id: 'n3' }, 0),
+      call('c6', 'run_cell', { cell_id: 'unseen' }, 0)
+    ];
+    const cells = knownCells(calls);
+    expect(describeCall(calls[2], cells)).toEqual({ title: 'Replace cell 3', code: 'df.plot(y=1)' });
+    expect(describeCall(calls[3], cells)).toEqual({ title: 'Run cell 3', code: 'df.plot(y=1)' });
+    expect(describeCall(calls[4], cells)).toEqual({ title: 'Run cell 2', code: 'df = load()' });
+    expect(describeCall(calls[5], cells)).toEqual({ title: 'Run a cell', code: undefined });
   });
 
   it('words every state of a call', () => {

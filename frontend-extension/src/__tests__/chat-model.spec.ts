@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ChatModel, storedStatus } from '../chat-model';
-import { memoryStorage } from '../tab-store';
-import { FakeClient, fakeApi } from './fake-client';
+import { FakeClient, MapMemory, failure, fakeApi } from './fake-client';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -167,20 +166,20 @@ describe('ChatModel', () => {
     expect(model.entries).toEqual([]);
   });
 
-  it('a reload of the tab opens the conversation it showed again', async () => {
-    const tab = memoryStorage();
-    const routes = { 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'kept', createdAt: '' }] } };
-    const before = new ChatModel({ tab });
-    before.connect({ client: new FakeClient(), api: fakeApi(routes) });
-    await before.openConversation('c1');
-
-    const after = new ChatModel({ tab });
-    const client = new FakeClient();
-    after.connect({ client, api: fakeApi(routes) });
+  it('back after a drop with nothing asked elsewhere, the entries shown stay the same (not re-made)', async () => {
+    const { client, model } = setup({ 'GET conversations': [], 'GET conversations/c1': { id: 'c1', title: '', messages: [] } });
+    client.setStatus({ state: 'connected' });
+    await model.openConversation('c1');
+    model.ask('Q');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c1', completionId: 'k1', text: 'A' });
+    const before = model.entries;
+    const stored = { id: 'c1', title: '', messages: [{ id: 'm1', role: 'user', text: 'Q', createdAt: '' }, { id: 'm2', role: 'assistant', text: 'A', createdAt: '', completion: { id: 'k1', status: 'running', lastSeq: 1 } }] };
+    model.connect({ client, api: fakeApi({ 'GET conversations': [], 'GET conversations/c1': stored }) });
+    client.setStatus({ state: 'connected' });
+    client.setStatus({ state: 'disconnected', attempt: 1, retryAt: 1 });
     client.setStatus({ state: 'connected' });
     await flush();
-    expect(after.activeConversationId).toBe('c1');
-    expect(after.entries.map((e) => e.text)).toEqual(['kept']);
+    expect(model.entries).toBe(before);
   });
 
   it('back after a drop, it reads the conversation again for what was asked meanwhile', async () => {
@@ -195,4 +194,175 @@ describe('ChatModel', () => {
     await flush();
     expect(model.entries.map((e) => e.text)).toEqual(['before', 'asked elsewhere meanwhile', 'typed while offline', '']);
   });
+
+  it('a model frame changes the model it shows', () => {
+    const { client, model } = setup();
+    client.setStatus({ state: 'connected' }, { provider: 'demo', name: 'mooring-demo', demo: true });
+    client.switchModel({ provider: 'openai', name: 'gpt-4o', demo: false });
+    expect(model.modelInfo).toEqual({ provider: 'openai', name: 'gpt-4o', demo: false });
+  });
 });
+
+const RUNNING = {
+  id: 'c1',
+  title: 'One',
+  messages: [
+    { id: 'm1', role: 'user', text: 'Q', createdAt: '' },
+    { id: 'm2', role: 'assistant', text: 'Half of the an', createdAt: '', completion: { id: 'k1', status: 'running', lastSeq: 4 } }
+  ]
+};
+
+describe('the conversation last shown for a notebook', () => {
+  it('comes back after a reload, its running answer resumed after the text stored so far', async () => {
+    const memory = new MapMemory({ 'work/a.ipynb': 'c1' });
+    const model = new ChatModel({ memory });
+    // A reload: the notebook is known before the connection.
+    await model.showNotebook('work/a.ipynb');
+    expect(model.activeConversationId).toBe('c1');
+    expect(model.loading).toBe(true);
+    const client = new FakeClient();
+    model.connect({ client, api: fakeApi({ 'GET conversations/c1': RUNNING, 'GET conversations?notebook=work%2Fa.ipynb': [] }) });
+    await flush();
+    await flush();
+
+    expect(client.resumed).toEqual([{ id: 'k1', options: { conversationId: 'c1', afterSeq: 4, text: 'Half of the an' } }]);
+    expect(model.entries[1]).toMatchObject({ kind: 'answer', status: 'streaming', text: 'Half of the an' });
+    client.resumedCompletions[0].update({ text: 'Half of the answer.', status: 'done' });
+    expect(model.entries[1]).toMatchObject({ status: 'done', text: 'Half of the answer.' });
+  });
+
+  it('an agent answer waiting for the notebook comes back from its start: its tool calls are in the stream, not the stored text', async () => {
+    const memory = new MapMemory({ 'a.ipynb': 'c1' });
+    const model = new ChatModel({ memory });
+    const waiting = {
+      id: 'c1',
+      title: 'Agent',
+      messages: [
+        { id: 'm1', role: 'user', text: 'fix it', mode: 'agent', createdAt: '' },
+        { id: 'm2', role: 'assistant', text: 'First I read.', createdAt: '', completion: { id: 'k1', status: 'waiting', lastSeq: 3 } }
+      ]
+    };
+    const client = new FakeClient();
+    model.connect({ client, api: fakeApi({ 'GET conversations/c1': waiting, 'GET conversations?notebook=a.ipynb': [] }) });
+    await model.showNotebook('a.ipynb');
+    await flush();
+
+    expect(client.resumed).toEqual([{ id: 'k1', options: { conversationId: 'c1' } }]);
+  });
+
+  it('is remembered for the notebook a new conversation was asked in', async () => {
+    const memory = new MapMemory();
+    const { client, model } = setupWith(memory, {});
+    await model.showNotebook('a.ipynb');
+    model.ask('Why?');
+    await model.showNotebook('b.ipynb');
+    client.sent[0].update({ status: 'streaming', conversationId: 'c9', completionId: 'k9' });
+    expect(memory.shown.get('a.ipynb')).toBe('c9');
+    expect(memory.shown.has('b.ipynb')).toBe(false);
+  });
+
+  it('follows the notebook in view: each shows its own conversation, one without any a new chat', async () => {
+    const memory = new MapMemory({ 'a.ipynb': 'c1' });
+    const { model } = setupWith(memory, { 'GET conversations/c1': { id: 'c1', title: 'One', messages: [] } });
+    await model.showNotebook('a.ipynb');
+    expect(model.activeConversationId).toBe('c1');
+    await model.showNotebook('b.ipynb');
+    expect(model.activeConversationId).toBeUndefined();
+    expect(model.entries).toEqual([]);
+    await model.showNotebook('a.ipynb');
+    expect(model.activeConversationId).toBe('c1');
+  });
+
+  it('is forgotten when it was deleted meanwhile, without an error', async () => {
+    const memory = new MapMemory({ 'a.ipynb': 'gone' });
+    const { model } = setupWith(memory, { 'GET conversations?notebook=a.ipynb': [] });
+    await model.showNotebook('a.ipynb');
+    await flush();
+    expect(model.activeConversationId).toBeUndefined();
+    expect(model.conversationsError).toBeUndefined();
+    expect(memory.shown.get('a.ipynb'), 'a new chat is what it shows now').toBe('');
+  });
+
+  it("falls back to the notebook's most recent conversation where the workspace kept nothing (a new tab)", async () => {
+    const memory = new MapMemory();
+    const model = new ChatModel({ memory });
+    const shown = model.showNotebook('a.ipynb');
+    const client = new FakeClient();
+    model.connect({
+      client,
+      api: fakeApi({
+        'GET conversations?notebook=a.ipynb': [{ id: 'c1', title: 'One', notebookPath: 'a.ipynb', createdAt: '', updatedAt: '' }],
+        'GET conversations/c1': RUNNING
+      })
+    });
+    await shown;
+    await flush();
+    expect(model.activeConversationId).toBe('c1');
+    expect(client.resumed.map((r) => r.id)).toEqual(['k1']);
+    expect(memory.shown.get('a.ipynb')).toBe('c1');
+  });
+
+  it('shows a new chat where a new chat was shown last, even if the notebook has conversations', async () => {
+    const memory = new MapMemory({ 'a.ipynb': '' });
+    const { model, calls } = setupWith(memory, {
+      'GET conversations?notebook=a.ipynb': [{ id: 'c1', title: 'One', createdAt: '', updatedAt: '' }]
+    });
+    await model.showNotebook('a.ipynb');
+    await flush();
+    expect(model.activeConversationId).toBeUndefined();
+    expect(calls).not.toContain('GET conversations/c1');
+  });
+});
+
+describe('history', () => {
+  it("lists the notebook's conversations, and all of them on request", async () => {
+    const { model, calls } = setupWith(new MapMemory(), {
+      'GET conversations?notebook=work%2Fa.ipynb': [{ id: 'c1', title: 'A', notebookPath: 'work/a.ipynb', createdAt: '', updatedAt: '' }],
+      'GET conversations': [
+        { id: 'c1', title: 'A', notebookPath: 'work/a.ipynb', createdAt: '', updatedAt: '' },
+        { id: 'c2', title: 'B', notebookPath: 'b.ipynb', createdAt: '', updatedAt: '' }
+      ]
+    });
+    await model.showNotebook('work/a.ipynb');
+    await flush();
+    expect(model.historyScope).toBe('notebook');
+    expect(model.conversations.map((c) => c.id)).toEqual(['c1']);
+    model.setHistoryScope('all');
+    await flush();
+    expect(model.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(calls).toContain('GET conversations?notebook=work%2Fa.ipynb');
+  });
+
+  it("renames a conversation, or says why the service refused the title", async () => {
+    const bodies: unknown[] = [];
+    const calls: string[] = [];
+    const client = new FakeClient();
+    const model = new ChatModel();
+    model.connect({
+      client,
+      api: fakeApi(
+        {
+          'GET conversations': [{ id: 'c1', title: 'Old', createdAt: '', updatedAt: '' }],
+          'PATCH conversations/c1': { id: 'c1', title: 'Sales by region', createdAt: '', updatedAt: '' },
+          'PATCH conversations/c2': failure(400, 'bad_request', 'the title must be at most 200 characters long (it has 201)')
+        },
+        calls,
+        bodies
+      )
+    });
+    await model.refreshConversations();
+    expect(await model.renameConversation('c1', 'Sales by region')).toBe(true);
+    expect(bodies.at(-1)).toEqual({ title: 'Sales by region' });
+    expect(model.conversations[0].title).toBe('Sales by region');
+    expect(await model.renameConversation('c2', 'x'.repeat(201))).toBe(false);
+    expect(model.conversationsError).toMatch(/at most 200 characters/);
+  });
+});
+
+function setupWith(memory: MapMemory, routes: Record<string, unknown>) {
+  const client = new FakeClient();
+  const calls: string[] = [];
+  const model = new ChatModel({ memory });
+  model.connect({ client, api: fakeApi(routes, calls) });
+  return { client, model, calls };
+}

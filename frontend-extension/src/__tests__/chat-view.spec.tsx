@@ -86,6 +86,14 @@ describe('chat panel', () => {
     expect(input().value).toBe('');
   });
 
+  it('sends what the box holds when Enter comes before React has seen the text', () => {
+    const { client } = setup();
+    // The text is in the box, but no change event reached React yet.
+    input().value = 'typed fast';
+    fireEvent.keyDown(input(), { key: 'Enter' });
+    expect(client.sent.map((c) => c.question)).toEqual(['typed fast']);
+  });
+
   it('does not send on the Enter that picks an input method candidate', () => {
     const { client } = setup();
     fireEvent.change(input(), { target: { value: 'にほんご' } });

@@ -1,8 +1,8 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { ConversationList, describeAge } from '../components/conversation-list';
+import { ConversationList, ConversationListProps, describeAge } from '../components/conversation-list';
 
 afterEach(cleanup);
 
@@ -10,6 +10,22 @@ afterEach(cleanup);
 const NOW = new Date(2024, 4, 15, 12, 0).getTime();
 const at = (...parts: [number, number, number, number?, number?]) => new Date(...parts).toISOString();
 const short = (iso: string) => describeAge(iso, NOW, 'en-GB')?.short;
+
+/** The list with every callback a no-op, and these props. */
+function list(props: Partial<ConversationListProps> & Pick<ConversationListProps, 'conversations'>): JSX.Element {
+  return (
+    <ConversationList
+      now={NOW}
+      onOpen={vi.fn()}
+      onDelete={vi.fn()}
+      onRename={vi.fn(async () => true)}
+      scope="notebook"
+      onScope={vi.fn()}
+      notebook="work/analysis.ipynb"
+      {...props}
+    />
+  );
+}
 
 const LONG_TITLE = 'Why does my groupby drop the rows where the key is NaN, and how do I keep them?';
 
@@ -26,14 +42,7 @@ describe('conversation history', () => {
 
   it('shows each conversation on one line, the full title on hover and to screen readers', () => {
     const onOpen = vi.fn();
-    render(
-      <ConversationList
-        conversations={[{ id: 'c1', title: LONG_TITLE, createdAt: '', updatedAt: at(2024, 4, 15, 9, 30) }]}
-        now={NOW}
-        onOpen={onOpen}
-        onDelete={vi.fn()}
-      />
-    );
+    render(list({ conversations: [{ id: 'c1', title: LONG_TITLE, createdAt: '', updatedAt: at(2024, 4, 15, 9, 30) }], onOpen }));
     const open = screen.getByRole('button', { name: new RegExp(`^${LONG_TITLE.replace(/[?]/g, '\\?')}\\s+updated .*2024`) });
     expect(open.getAttribute('title')).toContain(LONG_TITLE);
     expect(screen.getByTestId('mooring-conversation-title').textContent).toBe(LONG_TITLE);
@@ -51,9 +60,59 @@ describe('conversation history', () => {
       { id: 'c1', title: 'Plotting', createdAt: '', updatedAt: at(2024, 4, 15, 11, 0) },
       { id: 'c2', title: '', createdAt: '', updatedAt: at(2024, 4, 14, 11, 0) }
     ];
-    render(<ConversationList conversations={conversations} activeId="c1" now={NOW} onOpen={vi.fn()} onDelete={onDelete} />);
+    render(list({ conversations, activeId: 'c1', onDelete }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete conversation Untitled conversation' }));
     expect(onDelete).toHaveBeenCalledWith(conversations[1]);
     expect(screen.getByRole('button', { current: true }).textContent).toContain('Plotting');
+  });
+
+  it("switches between the notebook's conversations and all of them, naming the notebook", () => {
+    const onScope = vi.fn();
+    const { rerender } = render(list({ conversations: [], onScope }));
+    const mine = screen.getByTestId('mooring-history-notebook');
+    const all = screen.getByTestId('mooring-history-all');
+    expect(mine.textContent).toBe('analysis.ipynb');
+    expect(mine.getAttribute('aria-pressed')).toBe('true');
+    expect(all.getAttribute('aria-pressed')).toBe('false');
+    expect(screen.getByText('No conversations in analysis.ipynb yet.')).toBeTruthy();
+    fireEvent.click(all);
+    expect(onScope).toHaveBeenCalledWith('all');
+    rerender(list({ conversations: [], onScope, notebook: '' }));
+    expect(screen.getByTestId<HTMLButtonElement>('mooring-history-notebook').disabled).toBe(true);
+    expect(screen.getByTestId('mooring-history-all').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('shows the notebook of each conversation on hover when all are listed', () => {
+    render(
+      list({
+        conversations: [{ id: 'c1', title: 'Plot', notebookPath: 'b/other.ipynb', createdAt: '', updatedAt: at(2024, 4, 15, 11, 0) }],
+        scope: 'all'
+      })
+    );
+    expect(screen.getByRole('button', { name: /^Plot/ }).getAttribute('title')).toMatch(/^Plot\nb\/other\.ipynb\n/);
+  });
+
+  it('renames in place: Enter saves, Escape gives up, a refused title stays in the box', async () => {
+    const onRename = vi.fn(async (_id: string, title: string) => title.length <= 200);
+    render(list({ conversations: [{ id: 'c1', title: 'Old', createdAt: '', updatedAt: at(2024, 4, 15, 11, 0) }], onRename }));
+    fireEvent.click(screen.getByRole('button', { name: 'Rename conversation Old' }));
+    const box = screen.getByTestId<HTMLInputElement>('mooring-conversation-title-input');
+    expect(box.value).toBe('Old');
+    fireEvent.keyDown(box, { key: 'Escape' });
+    await act(async () => {});
+    expect(onRename).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('mooring-conversation-title-input')).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Rename conversation Old' }));
+    fireEvent.change(screen.getByTestId('mooring-conversation-title-input'), { target: { value: 'x'.repeat(201) } });
+    fireEvent.keyDown(screen.getByTestId('mooring-conversation-title-input'), { key: 'Enter' });
+    await act(async () => {});
+    expect(screen.getByTestId('mooring-conversation-title-input')).toBeTruthy();
+
+    fireEvent.change(screen.getByTestId('mooring-conversation-title-input'), { target: { value: '  Sales by region ' } });
+    fireEvent.keyDown(screen.getByTestId('mooring-conversation-title-input'), { key: 'Enter' });
+    await act(async () => {});
+    expect(onRename).toHaveBeenLastCalledWith('c1', 'Sales by region');
+    expect(screen.queryByTestId('mooring-conversation-title-input')).toBeNull();
   });
 });

@@ -1,5 +1,14 @@
-import type { ChatClientLike, CompletionLike, CompletionStatus, ConnectionStatus, ErrorInfo, ModelInfo, ToolCallState } from '../chat-model';
-import { ConversationsApi } from '../rest-api';
+import type {
+  ChatClientLike,
+  CompletionLike,
+  CompletionStatus,
+  ConnectionStatus,
+  ConversationMemory,
+  ErrorInfo,
+  ModelInfo,
+  ToolCallState
+} from '../chat-model';
+import { ConversationsApi, type RequestFn } from '../rest-api';
 
 /** A completion the test drives by hand. */
 export class FakeCompletion extends EventTarget implements CompletionLike {
@@ -46,6 +55,7 @@ export class FakeClient extends EventTarget implements ChatClientLike {
   model?: ModelInfo;
   sent: FakeCompletion[] = [];
   resumed: Array<{ id: string; options: unknown }> = [];
+  resumedCompletions: FakeCompletion[] = [];
   reconnects = 0;
   closed = false;
   /** Conversations followed, in the order of follow and unfollow calls: `+id` and `-id`. */
@@ -57,11 +67,14 @@ export class FakeClient extends EventTarget implements ChatClientLike {
     return c;
   }
 
+  /** Like the client's: the completion starts from the text it is given, then follows. */
   resume(id: string, options: Record<string, unknown> = {}): FakeCompletion {
     this.resumed.push({ id, options });
     const c = new FakeCompletion('', options);
     c.completionId = id;
     c.status = 'streaming';
+    c.text = typeof options.text === 'string' ? options.text : '';
+    this.resumedCompletions.push(c);
     return c;
   }
 
@@ -91,6 +104,12 @@ export class FakeClient extends EventTarget implements ChatClientLike {
     this.closed = true;
   }
 
+  /** The service switched models (a `model` frame). */
+  switchModel(model: ModelInfo): void {
+    this.model = model;
+    this.dispatchEvent(new CustomEvent('model', { detail: model }));
+  }
+
   setStatus(status: ConnectionStatus, model?: ModelInfo): void {
     this.status = status;
     if (model) {
@@ -101,15 +120,51 @@ export class FakeClient extends EventTarget implements ChatClientLike {
   }
 }
 
-/** A REST API over canned answers. */
-export function fakeApi(routes: Record<string, unknown>, calls: string[] = []): ConversationsApi {
-  return new ConversationsApi(async (path, init) => {
+/** Canned REST answers keyed `METHOD path`; `null` answers 204, a `{status, body}` of {@link failure} a failure. */
+export function fakeRequest(routes: Record<string, unknown>, calls: string[] = [], bodies: unknown[] = []): RequestFn {
+  return async (path, init) => {
     const key = `${init?.method ?? 'GET'} ${path}`;
     calls.push(key);
+    bodies.push(init?.body);
     if (!(key in routes)) {
       return new Response(JSON.stringify({ code: 'not_found', message: `no ${key}` }), { status: 404 });
     }
-    const body = routes[key];
-    return body === null ? new Response(null, { status: 204 }) : new Response(JSON.stringify(body), { status: 200 });
-  });
+    const answer = routes[key];
+    if (answer instanceof Failure) {
+      return new Response(JSON.stringify(answer.body), { status: answer.status });
+    }
+    return answer === null ? new Response(null, { status: 204 }) : new Response(JSON.stringify(answer), { status: 200 });
+  };
+}
+
+/** A REST failure: its status and its `{code, message}` body. */
+export class Failure {
+  constructor(
+    readonly status: number,
+    readonly body: { code: string; message: string }
+  ) {}
+}
+
+export const failure = (status: number, code: string, message: string): Failure => new Failure(status, { code, message });
+
+/** The conversations API over canned answers. */
+export function fakeApi(routes: Record<string, unknown>, calls: string[] = [], bodies: unknown[] = []): ConversationsApi {
+  return new ConversationsApi(fakeRequest(routes, calls, bodies));
+}
+
+/** A {@link ConversationMemory} in a map. */
+export class MapMemory implements ConversationMemory {
+  readonly shown = new Map<string, string>();
+
+  constructor(initial: Record<string, string> = {}) {
+    Object.entries(initial).forEach(([notebook, id]) => this.shown.set(notebook, id));
+  }
+
+  recall(notebook: string): Promise<string | undefined> {
+    return Promise.resolve(this.shown.get(notebook));
+  }
+
+  remember(notebook: string, conversationId: string | undefined): void {
+    this.shown.set(notebook, conversationId ?? '');
+  }
 }

@@ -21,7 +21,8 @@ const LABELS: Record<CompletionStatus, string> = {
 export function describeAnswer(
   status: CompletionStatus,
   error: ErrorInfo | undefined,
-  retryAt: number | undefined
+  retryAt: number | undefined,
+  waitingForUser = false
 ): { label: string; detail: string } {
   const label = LABELS[status] ?? status;
   if (retryAt !== undefined && !isFinalStatus(status)) {
@@ -33,7 +34,7 @@ export function describeAnswer(
     case 'streaming':
       return { label, detail: '' };
     case 'acting':
-      return { label, detail: 'waiting for the notebook' };
+      return { label, detail: waitingForUser ? 'waiting for you: approve, decline or answer above' : 'waiting for the notebook' };
     case 'stalled':
       return { label, detail: 'connected, but no new text for a while' };
     case 'paused':
@@ -58,6 +59,8 @@ export interface AnswerProps {
   status: CompletionStatus;
   error?: ErrorInfo;
   retryAt?: number;
+  /** Whether a call of it waits for the user's approval or answer in this tab. */
+  waitingForUser?: boolean;
   /** The rendered text (Markdown view in the panel, plain text in tests). */
   children?: React.ReactNode;
   /** Whether the question is known, so Retry can resend it. */
@@ -68,8 +71,8 @@ export interface AnswerProps {
 
 /** One assistant answer with its state in place of a spinner. */
 export function Answer(props: AnswerProps): JSX.Element {
-  const { id, status, error, retryAt, children, canRetry, onStop, onRetry } = props;
-  const { label, detail } = describeAnswer(status, error, retryAt);
+  const { id, status, error, retryAt, waitingForUser, children, canRetry, onStop, onRetry } = props;
+  const { label, detail } = describeAnswer(status, error, retryAt, waitingForUser);
   const running = !isFinalStatus(status);
   const retryable = canRetry && (status === 'failed' || status === 'interrupted');
   return (

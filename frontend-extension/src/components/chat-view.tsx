@@ -8,10 +8,12 @@ import type { CodeActions } from './code-actions';
 import { Composer } from './composer';
 import { ConversationList } from './conversation-list';
 import { DemoBanner } from './demo-banner';
-import { HistoryIcon, NewChatIcon } from './icons';
+import { HistoryIcon, ModelIcon, NewChatIcon } from './icons';
+import { ModelPanel } from './model-panel';
+import type { ModelSettingsModel } from '../model-settings';
 import { settlePartialMarkdown } from './partial-markdown';
 import { StatusLine } from './status-line';
-import { ToolCallView } from './tool-call-view';
+import { knownCells, ToolCallView } from './tool-call-view';
 
 export interface ChatViewProps {
   model: ChatModel;
@@ -24,6 +26,8 @@ export interface ChatViewProps {
   confirmDelete?: (conversation: ConversationSummary) => Promise<boolean>;
   /** Each new value moves the focus to the question box (the panel was opened by its command). */
   focusRequest?: number;
+  /** The Model section's state; without it the panel has no Model section. */
+  modelSettings?: ModelSettingsModel;
 }
 
 /** Re-renders on every `model.changed`. */
@@ -82,11 +86,18 @@ function UserMessage({ entry }: { entry: UserEntry }): JSX.Element {
 
 /** The whole panel: status line, demo banner, conversations, messages, question box. */
 export function ChatView(props: ChatViewProps): JSX.Element {
-  const { model, renderText, onAsk, confirmDelete, contextHint, focusRequest } = props;
+  const { model, renderText, onAsk, confirmDelete, contextHint, focusRequest, modelSettings } = props;
   useModel(model);
   // When the history was opened (its ages count from then); undefined while it is closed.
   const [listOpenedAt, setListOpenedAt] = React.useState<number>();
   const showList = listOpenedAt !== undefined;
+  const [showModel, setShowModel] = React.useState(false);
+  const toggleModel = (open: boolean): void => {
+    setShowModel(open);
+    if (open) {
+      void modelSettings?.load();
+    }
+  };
   const messages = React.useRef<HTMLDivElement>(null);
   const entries = model.entries;
   useStickToBottom(messages);
@@ -131,6 +142,20 @@ export function ChatView(props: ChatViewProps): JSX.Element {
           <HistoryIcon />
           <span className="jp-Mooring-iconLabel">History</span>
         </button>
+        {modelSettings && (
+          <button
+            type="button"
+            className="jp-Mooring-iconButton"
+            data-testid="mooring-toggle-model"
+            aria-expanded={showModel}
+            aria-label="Model"
+            title={showModel ? 'Hide the model settings' : 'Model'}
+            onClick={() => toggleModel(!showModel)}
+          >
+            <ModelIcon />
+            <span className="jp-Mooring-iconLabel">Model</span>
+          </button>
+        )}
         <button
           type="button"
           className="jp-Mooring-iconButton"
@@ -144,17 +169,22 @@ export function ChatView(props: ChatViewProps): JSX.Element {
         </button>
       </div>
       <StatusLine status={model.status} model={model.modelInfo} onRetry={() => model.reconnect()} />
-      <DemoBanner model={model.modelInfo} />
+      <DemoBanner model={model.modelInfo} onChooseModel={modelSettings && !showModel ? () => toggleModel(true) : undefined} />
+      {showModel && modelSettings && <ModelPanel settings={modelSettings} />}
       {showList && (
         <ConversationList
           conversations={model.conversations}
           activeId={model.activeConversationId}
           error={model.conversationsError}
           now={listOpenedAt}
+          scope={model.historyScope}
+          notebook={model.notebook}
+          onScope={(scope) => model.setHistoryScope(scope)}
           onOpen={(id) => {
             setListOpenedAt(undefined);
             void model.openConversation(id);
           }}
+          onRename={(id, title) => model.renameConversation(id, title)}
           onDelete={(c) => void remove(c)}
         />
       )}
@@ -195,12 +225,13 @@ function AnswerItem(props: {
   // the answer's text cut where each tool call came, the calls shown in between
   const parts: React.ReactNode[] = [];
   let from = 0;
+  const cells = knownCells(entry.toolCalls ?? []);
   for (const call of entry.toolCalls ?? []) {
     if (call.at > from) {
       parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from, call.at), false)}</React.Fragment>);
       from = call.at;
     }
-    parts.push(<ToolCallView key={call.callId} call={call} phase={model.agent?.phase(call.callId)} live={live} actions={model.agent} />);
+    parts.push(<ToolCallView key={call.callId} call={call} phase={model.agent?.phase(call.callId)} live={live} actions={model.agent} cells={cells} />);
   }
   if (entry.text.length > from) {
     parts.push(<React.Fragment key={`text-${from}`}>{settled(entry.text.slice(from), true)}</React.Fragment>);
@@ -211,6 +242,7 @@ function AnswerItem(props: {
       status={entry.status}
       error={entry.error}
       retryAt={entry.retryAt}
+      waitingForUser={(entry.toolCalls ?? []).some((call) => !call.result && ['approval', 'question'].includes(model.agent?.phase(call.callId) ?? ''))}
       canRetry={entry.question !== undefined}
       onStop={() => model.stop(entry.id)}
       onRetry={() => model.retry(entry.id)}

@@ -31,9 +31,10 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
       input.current?.focus();
     }
   }, [focusRequest]);
-  const send = (): void => {
-    if (text.trim()) {
-      onSend(text, agent ? 'agent' : 'chat');
+  // What the box holds now: a key pressed right after the text arrived can come before React has re-rendered.
+  const send = (value: string = input.current?.value ?? text): void => {
+    if (value.trim()) {
+      onSend(value, agent ? 'agent' : 'chat');
       setText('');
     }
   };
@@ -58,7 +59,7 @@ export function Composer({ onSend, contextHint, focusRequest }: ComposerProps): 
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !isComposing(e)) {
             e.preventDefault();
-            send();
+            send(e.currentTarget.value);
           }
         }}
       />

@@ -40,3 +40,23 @@ export function NewChatIcon(): JSX.Element {
     </LineIcon>
   );
 }
+
+/** A pencil: rename. */
+export function RenameIcon(): JSX.Element {
+  return (
+    <LineIcon>
+      <path d="M4 20h4L19 9l-4-4L4 16v4z" />
+      <path d="M13.5 6.5l4 4" />
+    </LineIcon>
+  );
+}
+
+/** A chip: the model that answers. */
+export function ModelIcon(): JSX.Element {
+  return (
+    <LineIcon>
+      <rect x="6" y="6" width="12" height="12" rx="2" />
+      <path d="M9 2v4M15 2v4M9 18v4M15 18v4M2 9h4M2 15h4M18 9h4M18 15h4" />
+    </LineIcon>
+  );
+}

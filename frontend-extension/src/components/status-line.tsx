@@ -11,10 +11,13 @@ const LABELS: Record<ConnectionStatus['state'], string> = {
   failed: 'Failed'
 };
 
-/** While not connected, what the Jupyter proxy says of the service process, in place of the reconnect words. */
+/**
+ * While not connected, what the Jupyter proxy says of the service process, in place of the reconnect words; label
+ * and detail read as one sentence ("Starting the chat service…").
+ */
 const SERVICE: Record<ServiceState, { label: string; detail: string }> = {
-  starting: { label: 'Starting', detail: 'starting the chat service…' },
-  restarting: { label: 'Restarting', detail: 'the chat service stopped; starting it again…' },
+  starting: { label: 'Starting', detail: 'the chat service…' },
+  restarting: { label: 'Restarting', detail: 'the chat service after it stopped…' },
   stopped: { label: 'Stopped', detail: 'the chat service is not running' }
 };
 

@@ -19,23 +19,74 @@ export interface ToolCallViewProps {
   /** Whether its answer still runs. */
   live: boolean;
   actions?: ToolCallActions;
+  /** The cells the answer's calls have seen, to name the cell a call acts on. */
+  cells?: ReadonlyMap<string, KnownCell>;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** The call in words, and the code it writes (if any). */
-export function describeCall(call: ToolCallState): { title: string; code?: string } {
+/** A cell an answer's calls have seen: its place in the notebook (from 0) and its source, when known. */
+export interface KnownCell {
+  index?: number;
+  source?: string;
+}
+
+/** A tool's JSON output as an object, or undefined. */
+function outputObject(output: string): Record<string, unknown> | undefined {
+  const value = parseArguments(output);
+  return typeof value === 'string' ? undefined : value;
+}
+
+/**
+ * The cells an answer's calls read, inserted or replaced, by id, as the calls left them: the user is shown
+ * "cell 4" and its code, not the id the model uses.
+ */
+export function knownCells(calls: readonly ToolCallState[]): Map<string, KnownCell> {
+  const cells = new Map<string, KnownCell>();
+  const note = (cellId: unknown, index: unknown, source: unknown) => {
+    if (typeof cellId === 'string') {
+      const known = cells.get(cellId);
+      cells.set(cellId, { index: typeof index === 'number' ? index : known?.index, source: typeof source === 'string' ? source : known?.source });
+    }
+  };
+  for (const call of calls) {
+    const result = call.result && !call.result.isError ? outputObject(call.result.output) : undefined;
+    if (!result) {
+      continue;
+    }
+    if (call.name === 'read_notebook' && Array.isArray(result.cells)) {
+      for (const cell of result.cells as Array<Record<string, unknown>>) {
+        note(cell.cell_id, cell.index, cell.source);
+      }
+    } else if (call.name === 'insert_cell' || call.name === 'replace_cell') {
+      if (call.name === 'insert_cell' && typeof result.index === 'number') {
+        // the cells from there on moved down one
+        for (const [cellId, cell] of cells) {
+          if (cell.index !== undefined && cell.index >= result.index) cells.set(cellId, { ...cell, index: cell.index + 1 });
+        }
+      }
+      const args = parseArguments(call.arguments);
+      note(result.cell_id, result.index, typeof args === 'string' ? undefined : args.source);
+    }
+  }
+  return cells;
+}
+
+/** The call in words, and the code it writes or runs (if any); `cells` names the cells it acts on. */
+export function describeCall(call: ToolCallState, cells: ReadonlyMap<string, KnownCell> = new Map()): { title: string; code?: string } {
   const args = parseArguments(call.arguments);
   const arg = (key: string) => (typeof args === 'string' ? '' : text(args[key]));
+  const cell = cells.get(arg('cell_id'));
+  const which = cell?.index !== undefined ? `cell ${cell.index + 1}` : 'a cell';
   switch (call.name) {
     case 'read_notebook':
       return { title: 'Read the notebook' };
     case 'insert_cell':
       return { title: `Insert a ${arg('cell_type') || 'code'} cell`, code: arg('source') };
     case 'replace_cell':
-      return { title: `Replace cell ${arg('cell_id')}`, code: arg('source') };
+      return { title: `Replace ${which}`, code: arg('source') };
     case 'run_cell':
-      return { title: `Run cell ${arg('cell_id')}` };
+      return { title: `Run ${which}`, code: cell?.source };
     case 'ask_user':
       return { title: `Question: ${arg('question')}` };
     default:
@@ -88,8 +139,8 @@ function summary(output: string): string {
 }
 
 /** One tool call in an answer: what the model does, how it stands, and the approval or question it waits on. */
-export function ToolCallView({ call, phase, live, actions }: ToolCallViewProps): JSX.Element {
-  const { title, code } = describeCall(call);
+export function ToolCallView({ call, phase, live, actions, cells }: ToolCallViewProps): JSX.Element {
+  const { title, code } = describeCall(call, cells);
   const { state, detail } = callState(call, phase, live);
   const [reply, setReply] = React.useState('');
   const approving = live && phase === 'approval' && actions;

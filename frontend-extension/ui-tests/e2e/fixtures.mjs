@@ -10,8 +10,10 @@
 //   direct       a stand-alone service behind a fault proxy (one per worker, started by
 //                the first test that asks for it), back to running and forwarding
 //                before every test
+//   defaultTimings the same with the service's default heartbeats (15 s / 45 s)
 //   panelSettings the panel's settings for the test (Galata's `mockSettings`)
-//   mooring      the page with example.ipynb open and the Mooring panel shown
+//   mooring      the page with example.ipynb open and the Mooring panel shown; with the option
+//                `chatFaults: true`, its chat sockets go through a ChatSocketFaults (mooring.faults)
 //   openTab      opens another page on the same notebook with the panel shown, in the same
 //                browser (another tab) or in a browser context of its own (another device)
 import path from 'node:path';
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { galata, test as base } from '@jupyterlab/galata';
 
 import { FaultProxy } from '../fault-proxy.mjs';
+import { ChatSocketFaults } from './chat-faults.mjs';
 import { env } from './env.mjs';
 import { JupyterLabServer } from './jupyter-lab.mjs';
 import { RecordingModelServer } from './model-server.mjs';
@@ -63,46 +66,31 @@ export const test = base.extend({
 
   directService: [
     async ({ jupyterLab }, use, workerInfo) => {
-      const service = new Service({
-        name: 'direct',
-        dir: workerDir(workerInfo),
-        token: DIRECT_TOKEN,
-        env: {
-          CHAT_ALLOWED_ORIGINS: jupyterLab.url,
-          CHAT_DEMO_TOKENS_PER_SECOND: '10',
-          CHAT_DEMO_REPLY_TOKENS: '120'
-        }
-      });
-      let proxy;
-      try {
-        await service.start();
-        proxy = new FaultProxy({ targetPort: () => service.port });
-        await proxy.listen();
-        await use({ service, proxy });
-      } finally {
-        await proxy?.close();
-        await service.stop();
-      }
+      await standAlone('direct', jupyterLab, workerInfo, {}, use);
     },
     { scope: 'worker', timeout: 180000 }
   ],
 
   direct: async ({ directService }, use) => {
-    const { service, proxy } = directService;
-    proxy.restore();
-    if (!service.running) await service.start();
-    const upgradesAtStart = proxy.upgrades;
-    await use({
-      service,
-      proxy,
-      /** WebSocket upgrade requests through the proxy since this test began (before its page loaded). */
-      upgrades: () => proxy.upgrades - upgradesAtStart,
-      /** The panel's settings for this service, reached through the proxy. */
-      settings: (extra = {}) => ({ serviceUrl: `ws://127.0.0.1:${proxy.port}/api/chat`, token: DIRECT_TOKEN, ...extra })
-    });
+    await use(await readied(directService));
+  },
+
+  defaultTimingsService: [
+    async ({ jupyterLab }, use, workerInfo) => {
+      // The service's own heartbeat settings (15 s, 45 s), not the tests' short ones.
+      await standAlone('default-timings', jupyterLab, workerInfo, { CHAT_HEARTBEAT_INTERVAL: '15s', CHAT_HEARTBEAT_TIMEOUT: '45s' }, use);
+    },
+    { scope: 'worker', timeout: 180000 }
+  ],
+
+  /** Like `direct`, with a service running the default heartbeats (15 s / 45 s). */
+  defaultTimings: async ({ defaultTimingsService }, use) => {
+    await use(await readied(defaultTimingsService));
   },
 
   panelSettings: [{}, { option: true }],
+
+  chatFaults: [false, { option: true }],
 
   mockSettings: async ({ panelSettings }, use) => {
     await use({ ...galata.DEFAULT_SETTINGS, [PLUGIN_ID]: panelSettings });
@@ -122,9 +110,14 @@ export const test = base.extend({
   // The `mooring` fixture loads JupyterLab itself, after it listens to the chat socket.
   autoGoto: [false, { option: true }],
 
-  mooring: async ({ page, tmpPath, jupyterLab }, use) => {
+  mooring: async ({ page, tmpPath, jupyterLab, chatFaults }, use) => {
     await jupyterLab.waitForService();
     const lab = new MooringLab(page, jupyterLab);
+    if (chatFaults) {
+      // routed before the page loads: only sockets of documents loaded afterwards go through the route
+      lab.faults = new ChatSocketFaults(page);
+      await lab.faults.install();
+    }
     await jupyterLab.logIn(page.context());
     const notebook = `${tmpPath}/example.ipynb`;
     await page.contents.uploadFile(jupyterLab.exampleNotebook, notebook);
@@ -154,6 +147,46 @@ export const test = base.extend({
     for (const each of opened) await each.close();
   }
 });
+
+/** A stand-alone service of this worker behind a fault proxy, for as long as `use` runs. */
+async function standAlone(name, jupyterLab, workerInfo, timings, use) {
+  const service = new Service({
+    name,
+    dir: workerDir(workerInfo),
+    token: DIRECT_TOKEN,
+    env: {
+      CHAT_ALLOWED_ORIGINS: jupyterLab.url,
+      CHAT_DEMO_TOKENS_PER_SECOND: '10',
+      CHAT_DEMO_REPLY_TOKENS: '120',
+      ...timings
+    }
+  });
+  let proxy;
+  try {
+    await service.start();
+    proxy = new FaultProxy({ targetPort: () => service.port });
+    await proxy.listen();
+    await use({ service, proxy });
+  } finally {
+    await proxy?.close();
+    await service.stop();
+  }
+}
+
+/** A stand-alone service back to running and forwarding, as a test sees it. */
+async function readied({ service, proxy }) {
+  proxy.restore();
+  if (!service.running) await service.start();
+  const upgradesAtStart = proxy.upgrades;
+  return {
+    service,
+    proxy,
+    /** WebSocket upgrade requests through the proxy since this test began (before its page loaded). */
+    upgrades: () => proxy.upgrades - upgradesAtStart,
+    /** The panel's settings for this service, reached through the proxy. */
+    settings: (extra = {}) => ({ serviceUrl: `ws://127.0.0.1:${proxy.port}/api/chat`, token: DIRECT_TOKEN, ...extra })
+  };
+}
 
 /** Shows what a scenario measured in the run's output (the summary reporter prints it). */
 export function measured(values) {

@@ -129,10 +129,18 @@ export class JupyterLabServer {
     return this.#get(`${this.url}/mooring/api/${p}`);
   }
 
-  async #get(url) {
-    const r = await fetch(url, { headers: this.authorization });
-    if (!r.ok) throw new Error(`GET ${new URL(url).pathname}: HTTP ${r.status} ${await r.text()}`);
-    return r.json();
+  /** PUT, PATCH or DELETE through Jupyter's proxy: `<lab>/mooring/api/<p>`, with a JSON body. */
+  async send(method, p, body) {
+    return this.#get(`${this.url}/mooring/api/${p}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } })
+    });
+  }
+
+  async #get(url, init = {}) {
+    const r = await fetch(url, { ...init, headers: { ...this.authorization, ...init.headers } });
+    if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${r.status} ${await r.text()}`);
+    return r.status === 204 ? undefined : r.json();
   }
 
   async stop() {

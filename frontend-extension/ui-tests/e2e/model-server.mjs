@@ -1,13 +1,19 @@
 // A small model server on 127.0.0.1 that speaks OpenAI's chat-completions API
 // (POST /v1/chat/completions, streamed as server-sent events when the request asks
-// for it) and records every request body it receives, so that a test can read the
-// prompt exactly as the model was given it.
+// for it) and its model list (GET /v1/models), and records every request body it
+// receives, so that a test can read the prompt exactly as the model was given it.
+// With `apiKey` it refuses any other key with OpenAI's 401, as a hosted provider does.
 import http from 'node:http';
 
 export class RecordingModelServer {
-  /** @param {{ reply: string[] }} options the answer, as the deltas it is streamed in */
-  constructor({ reply }) {
+  /**
+   * @param {{ reply: string[], models?: string[], apiKey?: string }} options the answer, as the deltas it
+   *   is streamed in; the models it lists; the only API key it takes (any, when absent)
+   */
+  constructor({ reply, models = ['e2e-recorder'], apiKey }) {
     this.reply = reply;
+    this.models = models;
+    this.apiKey = apiKey;
     /** Every request, oldest first: {method, path, body} (body parsed when it is JSON). */
     this.requests = [];
     this.server = http.createServer((req, res) => this.#serve(req, res));
@@ -51,6 +57,16 @@ export class RecordingModelServer {
     }
     const path = new URL(req.url, 'http://model').pathname;
     this.requests.push({ method: req.method, path, body });
+    if (this.apiKey && req.headers.authorization !== `Bearer ${this.apiKey}`) {
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      return;
+    }
+    if (req.method === 'GET' && path.endsWith('/models')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'e2e' })) }));
+      return;
+    }
     if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } }));

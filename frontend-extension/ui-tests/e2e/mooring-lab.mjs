@@ -21,10 +21,16 @@ export class MooringLab extends MooringPage {
     this.sentFrames = [];
     /** How many chat sockets the page opened. */
     this.chatSockets = 0;
+    /** The last `welcome` the page received: the service's heartbeat values and model. */
+    this.welcome = undefined;
     page.on('websocket', (ws) => {
       if (!ws.url().includes('/api/chat')) return;
       this.chatSockets++;
       ws.on('framesent', (frame) => this.sentFrames.push(String(frame.payload)));
+      ws.on('framereceived', (frame) => {
+        const payload = String(frame.payload);
+        if (payload.includes('"welcome"')) this.welcome = JSON.parse(payload);
+      });
     });
   }
 
@@ -50,6 +56,25 @@ export class MooringLab extends MooringPage {
     }, PLUGIN_ID);
     await this.page.sidebar.openTab(PANEL_ID);
     await this.status.waitFor({ timeout: 30000 });
+  }
+
+  /**
+   * Reloads the page and shows the notebook at `notebookPath` and the panel again. Galata's own
+   * wait after a reload expects the Launcher in front, which the restored workspace (the notebook
+   * open) never shows.
+   */
+  async reload(notebookPath) {
+    await this.page.reload({ waitForIsReady: false });
+    await this.page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    // opened by command: the file browser helper's walk home hangs on the restored folder
+    await this.page.evaluate(async (path) => {
+      await window.jupyterapp.commands.execute('docmanager:open', { path });
+    }, notebookPath);
+    await this.page.waitForFunction((path) => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel?.context?.path === path && panel.context.isReady && panel.content.widgets.length > 0;
+    }, notebookPath);
+    await this.show();
   }
 
   /** The chat frames the page sent, parsed, oldest first. */
@@ -109,12 +134,6 @@ export class MooringLab extends MooringPage {
     return call;
   }
 
-  /** Drops the chat connection and makes a new one at once (the panel's "Retry now"). */
-  async reconnectChat() {
-    await this.page.evaluate(() => window.__mooring.model.reconnect());
-    await this.waitForConnection('connected', { timeout: 30000 });
-  }
-
   /** The open notebook as nbformat JSON (cells with their sources, outputs and counts; metadata). */
   async notebookJson() {
     return this.page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
@@ -156,16 +175,24 @@ export class MooringLab extends MooringPage {
     if (active !== index) throw new Error(`cell ${index} could not be made active (active: ${active})`);
   }
 
-  /** Records the status line's state and the last answer's status on every DOM change from now on. */
+  /**
+   * Records the status line (its state, the service state the proxy gave, its label) and the last answer's
+   * status on every DOM change from now on.
+   */
   async startRecording() {
     await this.page.evaluate(
       ([panel, status, answer]) => {
         const seen = (window.__e2eSeen = []);
         const note = () => {
-          const s = document.querySelector(status)?.getAttribute('data-state');
+          const line = document.querySelector(status);
+          const s = line?.getAttribute('data-state');
+          const v = line?.getAttribute('data-service') || undefined;
+          const label = line?.querySelector('[data-testid="mooring-status-label"]')?.textContent;
           const a = [...document.querySelectorAll(answer)].at(-1)?.getAttribute('data-status');
           const last = seen.at(-1);
-          if (!last || last.s !== s || last.a !== a) seen.push({ t: Date.now(), s, a });
+          if (!last || last.s !== s || last.a !== a || last.v !== v || last.label !== label) {
+            seen.push({ t: Date.now(), s, v, label, a });
+          }
         };
         note();
         window.__e2eObserver?.disconnect();
@@ -176,7 +203,7 @@ export class MooringLab extends MooringPage {
     );
   }
 
-  /** What startRecording saw: [{t, s: connection state, a: last answer's status}]. */
+  /** What startRecording saw: [{t, s: connection state, v: service state, label, a: last answer's status}]. */
   async recorded() {
     return this.page.evaluate(() => window.__e2eSeen ?? []);
   }

@@ -125,7 +125,7 @@ export class AnswerLedger {
     const bytes = new TextEncoder().encode(JSON.stringify(chat)).length;
     if (bytes > limit) {
       const kib = (n: number) => Math.ceil(n / 1024);
-      return { code: 'too_large', message: `the question and its notebook context are ${kib(bytes)} KiB, over the service's limit of ${kib(limit)} KiB; send less context`, retryable: false };
+      return { code: 'too_large', message: `the question with its context is ${kib(bytes)} KiB, over the limit of ${kib(limit)} KiB; send less context`, retryable: false };
     }
     const unaccepted = this.#entries.filter((other) => other.state.completionId === undefined).length;
     const maxQueued = this.#settings.maxQueued;

@@ -12,6 +12,8 @@ export interface ChatClientEventMap {
   status: CustomEvent<ConnectionStatus>;
   /** A connection was welcomed: model and heartbeat values. */
   welcome: CustomEvent<WelcomeFrame>;
+  /** The service answers with another model from now on (`client.model` says so already). */
+  model: CustomEvent<ModelInfo>;
   /** An `error` frame that names nothing this client is waiting on. */
   error: CustomEvent<ErrorFrame>;
   /** Every frame from the server, parsed, before the client acts on it. */
@@ -72,6 +74,7 @@ export class ChatClient extends EventTarget {
         for (const conversationId of this.#following) this.#connection.send({ type: 'follow', conversationId });
         this.#ledger.resendDue(now);
       },
+      modelChanged: (model) => emit('model', model),
       message: (frame, now) => {
         if (frame.type === 'asked') emit('asked', { frame, completion: this.#ledger.adopt(frame) });
         else if (frame.type === 'deleted') {
@@ -98,7 +101,7 @@ export class ChatClient extends EventTarget {
     return this.#connection.welcome;
   }
 
-  /** The model behind the service, from the last `welcome`. */
+  /** The model behind the service, from the last `welcome` or `model` frame. */
   get model(): ModelInfo | undefined {
     return this.#connection.welcome?.model;
   }

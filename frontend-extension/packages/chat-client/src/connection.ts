@@ -6,6 +6,7 @@ import {
   parseServerFrame,
   PROTOCOL_VERSION,
   type ClientFrame,
+  type ModelInfo,
   type ServerFrame,
   type ServiceState,
   type WelcomeFrame,
@@ -22,7 +23,9 @@ export interface ConnectionListener {
   frame(frame: ServerFrame): void;
   /** A connection was welcomed; the status is `connected` already. */
   welcomed(welcome: WelcomeFrame, now: number): void;
-  /** A frame that is not the connection's own (welcome, ping, pong): about answers. */
+  /** The service now answers with another model (a `model` frame); `welcome.model` already says so. */
+  modelChanged(model: ModelInfo): void;
+  /** A frame that is not the connection's own (welcome, model, ping, pong): about answers. */
   message(frame: ServerFrame, now: number): void;
   /** The socket is gone: nothing can be sent until the next welcome. */
   dropped(): void;
@@ -155,7 +158,7 @@ export class Connection {
       socket.onclose = (event) => {
         if (generation !== this.#generation) return;
         this.#socket = undefined;
-        this.#lost(`closed (${event.code})`, this.#status.state === 'connected');
+        this.#lost(closedReason(event), this.#status.state === 'connected');
       };
     } catch (error) {
       this.#lost(String(error), false);
@@ -294,6 +297,9 @@ export class Connection {
         return this.send({ type: 'pong', t: frame.t });
       case 'pong':
         return;
+      case 'model':
+        if (this.#welcome) this.#welcome = { ...this.#welcome, model: frame.model };
+        return this.#listener.modelChanged(frame.model);
       default:
         this.#listener.message(frame, now);
     }
@@ -302,8 +308,7 @@ export class Connection {
   #welcomed(welcome: WelcomeFrame, now: number): void {
     if (welcome.protocol !== PROTOCOL_VERSION)
       return this.#fail(
-        `the chat service speaks protocol version ${welcome.protocol} and this client speaks version ${PROTOCOL_VERSION}: ` +
-          'install matching versions of the service and the extension',
+        `the service speaks protocol ${welcome.protocol}, this client ${PROTOCOL_VERSION}: install matching versions`,
       );
     this.#welcome = welcome;
     this.#service = undefined;
@@ -312,4 +317,9 @@ export class Connection {
     this.#publish({ state: 'connected' });
     this.#listener.welcomed(welcome, now);
   }
+}
+
+/** What a close says in the status: its code, and the server's reason when it gave one ("closed (1009: …)"). */
+function closedReason(event: { code: number; reason?: string }): string {
+  return event.reason ? `closed (${event.code}: ${event.reason})` : `closed (${event.code})`;
 }

@@ -251,6 +251,12 @@ export interface ErrorFrame extends ErrorInfo {
   ref?: string;
 }
 
+/** The model changed (saved from the panel's settings): it answers the next questions; running answers keep theirs. */
+export interface ModelFrame {
+  type: 'model';
+  model: ModelInfo;
+}
+
 /** A server heartbeat, every `heartbeatIntervalMs`. */
 export interface ServerPingFrame {
   type: 'ping';
@@ -275,6 +281,7 @@ export type ServerFrame =
   | AskedFrame
   | DeletedFrame
   | ErrorFrame
+  | ModelFrame
   | ServerPingFrame
   | ServerPongFrame;
 
@@ -311,10 +318,12 @@ export function refOf(frame: ServerFrame): string | undefined {
 
 // ---- REST ----
 
-/** `GET /api/conversations` items, most recently active first. */
+/** `GET /api/conversations` items (`?notebook=` filters), most recently active first. */
 export interface ConversationSummary {
   id: string;
   title: string;
+  /** The notebook its first question was asked in; absent for none. */
+  notebookPath?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -359,6 +368,51 @@ export interface CompletionRecord {
   /** The last seq already in the database. */
   durableSeq: number;
   error?: ErrorInfo;
+}
+
+/** The providers the service can call. */
+export type ModelProvider = 'demo' | 'openai' | 'anthropic' | 'ollama';
+
+/** What one provider would use, in `GET /api/model`; the key itself is never sent. */
+export interface ProviderSetup {
+  provider: ModelProvider;
+  name: string;
+  baseUrl?: string;
+  demo: boolean;
+  apiKeySet: boolean;
+  /** The key's last 4 characters (keys of 12 or more). */
+  apiKeyEnd?: string;
+  apiKeyFrom?: 'settings' | 'environment';
+}
+
+/** `GET /api/model` (also the answer of `PUT` and `DELETE`). */
+export interface ModelSettings {
+  model: ModelInfo;
+  /** `settings`: saved from the panel; `environment`: `CHAT_MODEL_*`. */
+  source: 'settings' | 'environment';
+  providers: ProviderSetup[];
+}
+
+/** `PUT /api/model`: an absent part stays as it is, an empty one goes back to the default. */
+export interface ModelSettingsChange {
+  provider: ModelProvider;
+  name?: string;
+  baseUrl?: string;
+  apiKey?: string;
+}
+
+/** A model to pick, in `GET /api/model/models`. */
+export interface ModelOption {
+  provider: ModelProvider;
+  name: string;
+  demo: boolean;
+  current: boolean;
+}
+
+/** `GET /api/model/models`: every model the service can reach, and the providers it could not ask, in words. */
+export interface ModelList {
+  models: ModelOption[];
+  problems: Array<{ provider: ModelProvider; message: string }>;
 }
 
 /** The body of a REST failure. */

@@ -34,7 +34,7 @@ describe('the outgoing queue', () => {
     const big = c.send('x'.repeat(300_000));
     expect(big.status).toBe('failed');
     expect(big.error).toMatchObject({ code: 'too_large', retryable: false });
-    expect(big.error?.message).toContain("over the service's limit of 256 KiB");
+    expect(big.error?.message).toContain('over the limit of 256 KiB');
     const fits = c.send('y'.repeat(200_000));
     expect(fits.status).toBe('waiting');
     expect(ws.sentOf('chat').map((f) => f.text.length)).toEqual([200_000]);

@@ -51,6 +51,20 @@ describe('connection', () => {
     expect(c.restUrl).toBe(`http://127.0.0.1:${server.port}`);
   });
 
+  it('takes the model of a model frame as its model and says so, keeping the connection as it is', async () => {
+    const c = connect();
+    await untilState(c, 'connected');
+    const announced = new Promise((resolve) => c.addEventListener('model', (e) => resolve(e.detail)));
+    const other = { provider: 'openai', name: 'gpt-4o', demo: false };
+
+    server.latest.send({ type: 'model', model: other });
+
+    expect(await announced).toEqual(other);
+    expect(c.model).toEqual(other);
+    expect(c.welcome).toMatchObject({ model: other, heartbeatIntervalMs: 15_000 });
+    expect(c.status.state).toBe('connected');
+  });
+
   it('answers every server ping with a pong carrying the same t, and pings on its own', async () => {
     const c = connect();
     await untilState(c, 'connected');
@@ -85,6 +99,14 @@ describe('connection', () => {
     expect(c.status.state).toBe('connecting');
     await untilState(c, 'connected');
     expect(server.upgrades).toBe(2);
+  });
+
+  it("shows the server's reason for a close, such as a frame over the size limit", async () => {
+    const c = connect();
+    await untilState(c, 'connected');
+    server.dropAll(1009, 'frame too large: 300000 bytes, the limit is 262144');
+    await untilState(c, 'disconnected');
+    expect(c.status.reason).toBe('closed (1009: frame too large: 300000 bytes, the limit is 262144)');
   });
 
   it('reconnects with backoff after close codes 1001, 1008 and 4408 and after an abnormal close', async () => {
@@ -127,7 +149,7 @@ describe('connection', () => {
     const states = statesOf(c);
     await untilState(c, 'failed');
     expect(c.status.reason).toBe(
-      'the chat service speaks protocol version 2 and this client speaks version 1: install matching versions of the service and the extension',
+      'the service speaks protocol 2, this client 1: install matching versions',
     );
     expect((await server.latest.closed).code).toBe(1000);
     expect(clock.pending).toBe(0);

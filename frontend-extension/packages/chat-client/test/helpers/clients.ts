@@ -35,7 +35,7 @@ function recordingWebSocket(sent: ClientFrame[]): WebSocketConstructor {
     constructor(url: string) {
       this.#socket = new WebSocket(url);
       this.#socket.onmessage = (event) => this.onmessage?.({ data: event.data });
-      this.#socket.onclose = (event) => this.onclose?.({ code: event.code });
+      this.#socket.onclose = (event) => this.onclose?.({ code: event.code, reason: event.reason });
       this.#socket.onerror = (event) => this.onerror?.(event);
     }
 

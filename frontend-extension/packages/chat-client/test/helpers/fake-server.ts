@@ -34,8 +34,8 @@ export class Conn {
     this.socket.terminate();
   }
 
-  close(code: number): void {
-    this.socket.close(code);
+  close(code: number, reason?: string): void {
+    this.socket.close(code, reason);
   }
 }
 
@@ -168,8 +168,8 @@ export class FakeServer {
   }
 
   /** Drops every open connection: abruptly (1006 on the client) or with a close code. */
-  dropAll(code?: number): void {
-    for (const c of this.openConnections) (code ? c.close(code) : c.terminate());
+  dropAll(code?: number, reason?: string): void {
+    for (const c of this.openConnections) (code ? c.close(code, reason) : c.terminate());
   }
 
   async close(): Promise<void> {

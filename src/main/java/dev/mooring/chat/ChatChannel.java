@@ -8,6 +8,7 @@ import dev.mooring.config.ChatConfig;
 import dev.mooring.conversation.Acceptance;
 import dev.mooring.conversation.ConversationService;
 import dev.mooring.model.ChatModelGateway;
+import dev.mooring.model.ModelSwitched;
 import dev.mooring.protocol.ClientFrame;
 import dev.mooring.protocol.FrameCodec;
 import dev.mooring.protocol.FrameException;
@@ -44,7 +45,7 @@ public class ChatChannel {
     private final ChatConfig config;
     private final OpenConnections connections;
     private final Followers followers;
-    private final ServerFrame.Model model;
+    private final ChatModelGateway model;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
@@ -57,7 +58,7 @@ public class ChatChannel {
         this.config = config;
         this.connections = connections;
         this.followers = followers;
-        this.model = Translation.model(model.info());
+        this.model = model;
     }
 
     void open(WebSocketConnection connection) {
@@ -65,8 +66,8 @@ public class ChatChannel {
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
-        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(), model,
-                config.maxFrameBytes(), config.nodeName()));
+        session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(),
+                Translation.model(model.info()), config.maxFrameBytes(), config.nodeName()));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }
@@ -204,6 +205,17 @@ public class ChatChannel {
         reject(session, e, codec.refOf(text));
         if (++session.violations >= config.rateLimit().maxViolations()) {
             session.close(POLICY, "too many refused frames");
+        }
+    }
+
+    /** Tells every connection which model answers from now on. */
+    void onModelSwitched(@Observes ModelSwitched event) {
+        ServerFrame frame = new ServerFrame.ModelChanged(Translation.model(event.info()));
+        for (WebSocketConnection connection : connections) {
+            ChatSession session = ChatSession.of(connection);
+            if (session != null) {
+                session.send(frame);
+            }
         }
     }
 

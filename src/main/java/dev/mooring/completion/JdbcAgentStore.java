@@ -223,28 +223,8 @@ class JdbcAgentStore implements AgentStore {
         }
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Its own transaction; a rollback inside {@code work} stands. */
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("agent store write failed", e);
-        }
+    private <T> T inTransaction(JdbcTransaction.Work<T> work) {
+        return JdbcTransaction.run(dataSource, "agent store write", work);
     }
 
     private static OffsetDateTime utc(Instant instant) {

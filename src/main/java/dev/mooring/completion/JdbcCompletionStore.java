@@ -316,20 +316,9 @@ class JdbcCompletionStore implements CompletionStore {
 
     /** Its own transaction, for the writes made outside any request: checkpoints, ends, orphan sweeps. */
     private void inTransaction(SqlWork work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("completion store write failed", e);
-        }
+        JdbcTransaction.run(dataSource, "completion store write", c -> {
+            work.run(c);
+            return null;
+        });
     }
 }

@@ -145,8 +145,15 @@ public interface ChatConfig {
         @WithDefault("2048")
         int maxTokens();
 
-        /** Threads that start model calls; a call may hold one for its whole answer. */
-        @WithDefault("16")
+        /** Whether a real model names each conversation after its first answer (one short extra call). */
+        @WithDefault("true")
+        boolean titles();
+
+        /**
+         * Threads that start model calls; a call may hold one for its whole answer, so it defaults to
+         * {@code chat.completions.max-running}: an admitted answer never waits for a thread.
+         */
+        @WithDefault("64")
         int maxConcurrentCalls();
 
         /** Model calls that may wait for a thread; one more ends at once with a retryable {@code unavailable}. */

@@ -7,11 +7,14 @@ import jakarta.enterprise.event.ObservesAsync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,6 +51,36 @@ public class PrivateDataDir {
     /** The attribute that creates a file readable by its owner only, or none where permissions are not POSIX. */
     public static FileAttribute<?>[] ownerOnlyFile() {
         return POSIX ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)} : new FileAttribute<?>[0];
+    }
+
+    /**
+     * Writes {@code bytes} to a new temporary file beside {@code file}, owner-only from its creation and forced to
+     * disk; the caller puts it in place (a rename or a link) and deletes it afterwards, so that {@code file} appears
+     * whole or not at all.
+     */
+    public static Path writeTemporary(Path file, byte[] bytes) throws IOException {
+        Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp",
+                ownerOnlyFile());
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        return temporary;
+    }
+
+    /** Makes a new or renamed directory entry durable; a file system that cannot open a directory is left as it is. */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException notSupported) {
+            // some platforms refuse to open a directory: the rename is then as durable as they make it
+        }
     }
 
     static void secure(Path dir) {

@@ -1,5 +1,7 @@
 package dev.mooring.conversation;
 
+import dev.mooring.api.StoredText;
+import dev.mooring.model.NotebookContext;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,12 +11,13 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A conversation: a titled thread of messages, of one user. */
+/** A conversation of one user: a titled thread of messages, started from a notebook (or none). */
 @Entity
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
 
-    private static final int TITLE_LENGTH = 80;
+    /** The longest notebook path kept (the column's size); a longer one is not stored. */
+    private static final int NOTEBOOK_PATH_LENGTH = 1024;
 
     @Id
     public UUID id;
@@ -25,18 +28,23 @@ public class Conversation extends PanacheEntityBase {
     @Column(name = "owner_user")
     public String ownerUser;
 
+    /** The first question's {@code context.notebookPath}; null when it had none. */
+    @Column(name = "notebook_path")
+    public String notebookPath;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Stores a new conversation of {@code user} titled after the first line of its first question. */
-    static Conversation start(String user, String firstQuestion, Instant now) {
+    /** Stores a new conversation of the asking user for a first question: titled from it, and of its notebook. */
+    static Conversation start(Question first, Instant now) {
         Conversation conversation = new Conversation();
         conversation.id = UUID.randomUUID();
-        conversation.ownerUser = user;
-        conversation.title = title(firstQuestion);
+        conversation.ownerUser = first.user();
+        conversation.title = ConversationTitles.summary(first.text(), first.mode(), first.context());
+        conversation.notebookPath = notebookPath(first.context());
         conversation.createdAt = now;
         conversation.updatedAt = now;
         conversation.persist();
@@ -49,32 +57,13 @@ public class Conversation extends PanacheEntityBase {
         return conversation != null && conversation.ownerUser.equals(user) ? conversation : null;
     }
 
-    /** The first line of {@code text} that shows something, as a title: readable characters only, cut to fit. */
-    static String title(String text) {
-        String line = readable(text).strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("New conversation");
-        line = line.replaceAll("\\s+", " ").strip();
-        if (line.length() <= TITLE_LENGTH) {
-            return line;
+    /** The path as sent, when it fits the column and the database can store every character of it. */
+    static String notebookPath(NotebookContext context) {
+        String path = context == null ? null : context.notebookPath();
+        if (path == null || path.isBlank() || path.length() > NOTEBOOK_PATH_LENGTH
+                || !path.equals(StoredText.encode(path))) {
+            return null;
         }
-        int cut = Character.isHighSurrogate(line.charAt(TITLE_LENGTH - 2)) ? TITLE_LENGTH - 2 : TITLE_LENGTH - 1;
-        return line.substring(0, cut) + "…";
-    }
-
-    /** Control characters (a NUL among them) as spaces, half of a surrogate pair as U+FFFD. */
-    private static String readable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (pair) {
-                out.append(c).append(text.charAt(++i));
-            } else if (c != '\n' && Character.isISOControl(c)) {
-                out.append(' ');
-            } else {
-                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-            }
-        }
-        return out.toString();
+        return path;
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,12 +29,14 @@ public class ConversationService {
     private static final int HISTORY_MESSAGES = 40;
 
     private final CompletionService completions;
+    private final ConversationNamer namer;
     private final StoredContext contexts;
     private final Event<ConversationDeleted> deletions;
 
-    public ConversationService(CompletionService completions, ObjectMapper mapper,
+    public ConversationService(CompletionService completions, ConversationNamer namer, ObjectMapper mapper,
                                Event<ConversationDeleted> deletions) {
         this.completions = completions;
+        this.namer = namer;
         this.contexts = new StoredContext(mapper);
         this.deletions = deletions;
     }
@@ -63,7 +66,11 @@ public class ConversationService {
             return earlier;
         }
         try {
-            return QuarkusTransaction.requiringNew().call(() -> store(question));
+            Acceptance accepted = QuarkusTransaction.requiringNew().call(() -> store(question));
+            if (question.conversationId() == null) {
+                namer.nameAfterFirstAnswer(accepted.conversationId(), accepted.completionId(), question);
+            }
+            return accepted;
         } catch (PersistenceException e) {
             Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.user(), question.clientMessageId()));
             if (raced != null) {
@@ -89,7 +96,7 @@ public class ConversationService {
         Conversation conversation;
         List<HistoryTurn> history;
         if (question.conversationId() == null) {
-            conversation = Conversation.start(question.user(), question.text(), now);
+            conversation = Conversation.start(question, now);
             history = List.of();
         } else {
             conversation = Conversation.ofUser(question.conversationId(), question.user());
@@ -123,11 +130,32 @@ public class ConversationService {
         return turns;
     }
 
-    /** The conversations of {@code user}, most recently active first. */
+    /** The conversations of {@code user}, or its ones started from {@code notebook} when one is given, newest first. */
     @Transactional
-    public List<ConversationViews.Summary> list(String user) {
-        List<Conversation> all = Conversation.list("ownerUser = ?1 order by updatedAt desc, createdAt desc", user);
-        return all.stream().map(c -> new ConversationViews.Summary(c.id, c.title, c.createdAt, c.updatedAt)).toList();
+    public List<ConversationViews.Summary> list(String user, Optional<String> notebook) {
+        String order = "order by updatedAt desc, createdAt desc";
+        List<Conversation> found = notebook.filter(path -> !path.isBlank())
+                .map(path -> Conversation.<Conversation>list("ownerUser = ?1 and notebookPath = ?2 " + order,
+                        user, path))
+                .orElseGet(() -> Conversation.list("ownerUser = ?1 " + order, user));
+        return found.stream().map(ConversationViews::summary).toList();
+    }
+
+    /**
+     * Gives a conversation of {@code user} the user's title.
+     *
+     * @throws dev.mooring.api.ApiException bad_request for a blank title, one over 200 characters or with control
+     *                                      characters; not_found for an unknown conversation, or another user's
+     */
+    @Transactional
+    public ConversationViews.Summary rename(UUID id, String user, String title) {
+        String validated = ConversationTitles.validated(title);
+        Conversation conversation = Conversation.ofUser(id, user);
+        if (conversation == null) {
+            throw Ids.unknown("conversation", id);
+        }
+        conversation.title = validated;
+        return ConversationViews.summary(conversation);
     }
 
     /** One conversation of {@code user} with its messages; another user's reads as unknown. */
@@ -146,8 +174,8 @@ public class ConversationService {
                     contexts.read(m.context),
                     c == null ? null : new ConversationViews.CompletionRef(c.id(), c.status().label(), c.lastSeq())));
         }
-        return new ConversationViews.Detail(conversation.id, conversation.title, conversation.createdAt,
-                conversation.updatedAt, views);
+        return new ConversationViews.Detail(conversation.id, conversation.title, conversation.notebookPath,
+                conversation.createdAt, conversation.updatedAt, views);
     }
 
     /**

@@ -13,12 +13,23 @@ public final class ConversationViews {
     private ConversationViews() {
     }
 
-    /** One row of {@code GET /api/conversations}. */
-    public record Summary(UUID id, String title, Instant createdAt, Instant updatedAt) {
+    /** One row of {@code GET /api/conversations}; {@code notebookPath} is absent for one started from no notebook. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Summary(UUID id, String title, String notebookPath, Instant createdAt, Instant updatedAt) {
     }
 
     /** {@code GET /api/conversations/{id}}. */
-    public record Detail(UUID id, String title, Instant createdAt, Instant updatedAt, List<MessageView> messages) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Detail(UUID id, String title, String notebookPath, Instant createdAt, Instant updatedAt,
+                         List<MessageView> messages) {
+    }
+
+    /** {@code PATCH /api/conversations/{id}}: the new title. */
+    public record Rename(String title) {
+    }
+
+    static Summary summary(Conversation c) {
+        return new Summary(c.id, c.title, c.notebookPath, c.createdAt, c.updatedAt);
     }
 
     /**

@@ -1,42 +1,30 @@
 package dev.mooring.health;
 
-import dev.mooring.config.ChatConfig;
 import dev.mooring.model.ChatModelGateway;
 import dev.mooring.model.ModelInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the model is configured well enough to be called (the database has its own check). */
+/**
+ * Names the model in use. A model setup that cannot be called (an unknown provider, a public API without a key) is
+ * refused before it is used, at start-up and when the panel saves one, so the model in use is always ready.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadinessCheck implements HealthCheck {
 
     private final ChatModelGateway model;
-    private final ChatConfig config;
 
-    public ModelReadinessCheck(ChatModelGateway model, ChatConfig config) {
+    public ModelReadinessCheck(ChatModelGateway model) {
         this.model = model;
-        this.config = config;
     }
 
     @Override
     public HealthCheckResponse call() {
         ModelInfo info = model.info();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("model")
-                .withData("provider", info.provider()).withData("name", info.name()).withData("demo", info.demo());
-        String problem = problem(info.provider());
-        return problem == null ? response.up().build() : response.down().withData("problem", problem).build();
-    }
-
-    private String problem(String provider) {
-        boolean hostedDefault = config.model().baseUrl().filter(u -> !u.isBlank()).isEmpty();
-        boolean noKey = config.model().apiKey().filter(k -> !k.isBlank()).isEmpty();
-        if (("openai".equals(provider) || "anthropic".equals(provider)) && hostedDefault && noKey) {
-            return "CHAT_MODEL_API_KEY is not set for the " + provider + " provider";
-        }
-        return null;
+        return HealthCheckResponse.named("model").withData("provider", info.provider()).withData("name", info.name())
+                .withData("demo", info.demo()).up().build();
     }
 }

@@ -102,8 +102,8 @@ public final class DemoStreamingChatModel implements StreamingChatModel {
             question = question.substring(0, MAX_QUOTE_CHARS) + "...";
         }
         StringBuilder reply = new StringBuilder(1024);
-        reply.append("*This is Mooring's offline demo model: no AI provider was called.* Set `CHAT_MODEL_PROVIDER` ")
-                .append("and `CHAT_MODEL_API_KEY` to talk to a real model.\n\n");
+        reply.append("*This is Mooring's offline demo model: no AI provider was called.* Choose a real model in the ")
+                .append("panel's **Model** section, or set `CHAT_MODEL_PROVIDER` and `CHAT_MODEL_API_KEY`.\n\n");
         reply.append("You wrote: \"").append(question).append("\"\n\n");
         String mode = request.mode() == null ? "chat" : request.mode();
         reply.append(switch (mode) {

@@ -59,6 +59,8 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
      */
     private final ExecutorService starter;
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
+    /** When another model replaced this one ({@link #retire()}); 0 while it is in use. */
+    private volatile long retiredAt;
 
     /**
      * @param finishReasonRequired whether a completion without a finish reason means the stream was cut (true for
@@ -117,6 +119,15 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
         return call;
     }
 
+    /**
+     * Another model takes the next questions: once this one's running streams have ended, and at least one idle
+     * timeout after the switch (so that a call that read the old model just before it still starts), the watchdog
+     * stops. Until then nothing changes for the streams it runs.
+     */
+    void retire() {
+        retiredAt = System.nanoTime();
+    }
+
     /** Stops the idle watchdog and takes no new call; running streams are not touched. */
     @Override
     public void close() {
@@ -128,6 +139,11 @@ public final class LangChain4jModelGateway implements ChatModelGateway, AutoClos
 
     private void expireIdleStreams() {
         long now = System.nanoTime();
+        long retired = retiredAt;
+        if (retired != 0 && running.isEmpty() && now - retired > idleTimeoutNanos) {
+            close();
+            return;
+        }
         for (Call call : running) {
             if (now - call.lastActivity > idleTimeoutNanos) {
                 LOG.warnf("Model stream idle for longer than %d ms; ending it", idleTimeoutNanos / 1_000_000);

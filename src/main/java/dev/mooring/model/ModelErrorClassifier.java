@@ -127,15 +127,16 @@ public final class ModelErrorClassifier {
         }
         if (connectTimedOut) {
             return new ModelError("The model server at " + baseUrl + " did not accept a connection within "
-                    + seconds(timeout) + ": check CHAT_MODEL_BASE_URL and that the server is running.", true);
+                    + seconds(timeout) + ": check the base URL (CHAT_MODEL_BASE_URL) and that the server is running.",
+                    true);
         }
         if (timedOut) {
             return new ModelError("The model did not answer within " + seconds(timeout) + ". It may be overloaded: "
                     + "try again, or raise CHAT_MODEL_TIMEOUT for slow models.", true);
         }
         if (unreachable) {
-            return new ModelError("The model server at " + baseUrl + " is unreachable: check CHAT_MODEL_BASE_URL "
-                    + "and that the server is running.", true);
+            return new ModelError("The model server at " + baseUrl + " is unreachable: check the base URL "
+                    + "(CHAT_MODEL_BASE_URL) and that the server is running.", true);
         }
         if (streamedError != null) {
             return new ModelError("The model server reported an error: " + shorten(streamedError) + ".", true);
@@ -157,8 +158,9 @@ public final class ModelErrorClassifier {
     private ModelError forStatus(int status, String providerMessage) {
         String said = providerMessage == null ? "" : " The provider said: " + providerMessage;
         if (status == 401 || status == 403) {
-            return new ModelError("The API key was refused (HTTP " + status + "): check CHAT_MODEL_API_KEY"
-                    + (status == 403 ? " and that the key may use the model " + quoted(modelName) : "") + ".", false);
+            return new ModelError("The provider refused the API key (HTTP " + status + "): check the key in the "
+                    + "model settings or CHAT_MODEL_API_KEY"
+                    + (status == 403 ? ", and that it may use the model " + quoted(modelName) : "") + ".", false);
         }
         if (status == 404) {
             return new ModelError("The model " + quoted(modelName) + " was not found at " + baseUrl

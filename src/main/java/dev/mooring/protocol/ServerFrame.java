@@ -89,6 +89,13 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** The model changed (the panel's settings): it answers the next questions of every connection. */
+    record ModelChanged(Model model) implements ServerFrame {
+        public String type() {
+            return "model";
+        }
+    }
+
     /** Server heartbeat. */
     record Ping(long t) implements ServerFrame {
         public String type() {
@@ -103,7 +110,7 @@ public sealed interface ServerFrame {
         }
     }
 
-    /** Which model answers, inside {@code welcome}. */
+    /** Which model answers, inside {@code welcome} and {@code model}. */
     record Model(String provider, String name, boolean demo) {
     }
 

@@ -8,13 +8,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -72,18 +69,14 @@ public class ServiceToken {
      * another process made the file first (its token is then used).
      */
     private static void create(Path file) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), ".token-", ".tmp", PrivateDataDir.ownerOnlyFile());
+        Path temporary = PrivateDataDir.writeTemporary(file, (generate() + "\n").getBytes(StandardCharsets.UTF_8));
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap((generate() + "\n").getBytes(StandardCharsets.UTF_8)));
-                channel.force(true);
-            }
             try {
                 Files.createLink(file, temporary);
             } catch (FileAlreadyExistsException raced) {
                 return;
             }
-            forceDirectory(file.getParent());
+            PrivateDataDir.forceDirectory(file.getParent());
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -95,12 +88,4 @@ public class ServiceToken {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
-    /** Makes the new directory entry durable; a file system that cannot open a directory is left as it is. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException notSupported) {
-            LOG.debugf("cannot force the directory %s to disk: %s", dir, notSupported.getMessage());
-        }
-    }
 }

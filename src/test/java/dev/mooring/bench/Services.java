@@ -48,6 +48,12 @@ final class Services {
         all.put("CHAT_MODEL_NAME", "bench");
         all.put("CHAT_RATE_LIMIT_FRAMES_PER_SECOND", "1000000");
         all.put("CHAT_RATE_LIMIT_BURST", "1000000");
+        // the service's bounds sized for the loads measured (their defaults suit one user's notebook)
+        all.put("CHAT_CONNECTIONS_MAX", "19200");
+        all.put("CHAT_CONNECTIONS_MAX_HTTP", "19400");
+        all.put("CHAT_COMPLETIONS_MAX_RUNNING", "4096");
+        all.put("CHAT_COMPLETIONS_MAX_RUNNING_PER_CONNECTION", "4096");
+        all.put("CHAT_MODEL_MAX_CONCURRENT_CALLS", "4096");
         String jdbc = System.getProperty("bench.jdbcUrl", "");
         if (!jdbc.isBlank()) {
             all.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);

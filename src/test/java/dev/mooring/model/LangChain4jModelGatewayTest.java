@@ -57,8 +57,8 @@ class LangChain4jModelGatewayTest {
     }
 
     private LangChain4jModelGateway openAi(String baseUrl, Duration timeout) {
-        LangChain4jModelGateway gateway = ModelProducer.create(TestConfigs.openAi(baseUrl, timeout),
-                TestConfigs.demo(0, 1), TestConfigs.prompts());
+        LangChain4jModelGateway gateway = TestConfigs.gateway(TestConfigs.openAi(baseUrl, timeout),
+                TestConfigs.demo(0, 1));
         gateways.add(gateway);
         return gateway;
     }

@@ -59,9 +59,8 @@ class ProviderToolCallingTest {
     }
 
     private RecordingListener run(String provider, String baseUrl) {
-        gateway = ModelProducer.create(new TestConfigs.Model(Optional.of(provider), Optional.of("test-model"),
-                Optional.of(baseUrl), Optional.of("test-key"), Duration.ofSeconds(5), 256), TestConfigs.demo(0, 1),
-                TestConfigs.prompts());
+        gateway = TestConfigs.gateway(new TestConfigs.Model(Optional.of(provider), Optional.of("test-model"),
+                Optional.of(baseUrl), Optional.of("test-key"), Duration.ofSeconds(5), 256), TestConfigs.demo(0, 1));
         RecordingListener listener = new RecordingListener();
         gateway.stream(new ModelRequest(List.of(), "look at my notebook", null, ModelRequest.AGENT), listener);
         await().atMost(Duration.ofSeconds(10)).until(listener::ended);

@@ -12,11 +12,12 @@ final class TestConfigs {
     }
 
     record Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
-            Duration timeout, int maxTokens, int maxConcurrentCalls, int queuedCalls) implements ChatConfig.Model {
+            Duration timeout, int maxTokens, boolean titles, int maxConcurrentCalls, int queuedCalls)
+            implements ChatConfig.Model {
 
         Model(Optional<String> provider, Optional<String> name, Optional<String> baseUrl, Optional<String> apiKey,
               Duration timeout, int maxTokens) {
-            this(provider, name, baseUrl, apiKey, timeout, maxTokens, 4, 16);
+            this(provider, name, baseUrl, apiKey, timeout, maxTokens, false, 4, 16);
         }
     }
 
@@ -35,6 +36,11 @@ final class TestConfigs {
 
     static Demo demo(double tokensPerSecond, int replyTokens) {
         return new Demo(tokensPerSecond, replyTokens);
+    }
+
+    /** The gateway the factory builds for these settings. */
+    static LangChain4jModelGateway gateway(Model model, Demo demo) {
+        return ModelFactory.create(ModelSetup.of(model), model, demo, prompts()).gateway();
     }
 
     static PromptBuilder prompts() {

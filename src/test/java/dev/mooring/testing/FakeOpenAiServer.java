@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -53,11 +54,13 @@ import java.util.regex.Pattern;
  * ({@link Reply#error(int)}); {@linkplain Reply#cutAfter cut the connection} after some deltas; end the HTTP body
  * {@linkplain Reply#endEarlyAfter cleanly but early}; {@linkplain Reply#toolCall call tools} after its text; or
  * {@linkplain Reply#hang() never answer}. A request whose
- * body does not ask for {@code "stream": true} gets one {@code chat.completion} JSON object instead.
+ * body does not ask for {@code "stream": true} gets one {@code chat.completion} JSON object instead, from its own
+ * queue ({@link #enqueueCompletion}), so a conversation's title never takes a streamed answer's reply.
  *
  * <p>Every response is HTTP/1.1 with {@code Connection: close}, so one connection carries one request and a reply
  * can tell whether the client closed its connection before the reply was over ({@link Reply#clientClosed()}).
- * Requests to other paths get OpenAI's 404 body. The server ignores {@code Upgrade: h2c} requests (as HTTP/1.1
+ * Other paths get what a {@linkplain #route route} answers (a model list in a provider's format), else OpenAI's
+ * 404 body. The server ignores {@code Upgrade: h2c} requests (as HTTP/1.1
  * servers may) and answers them in HTTP/1.1.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
@@ -72,6 +75,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return thread;
     });
     private final Queue<Reply> replies = new ConcurrentLinkedQueue<>();
+    private final Queue<Reply> completionReplies = new ConcurrentLinkedQueue<>();
+    private final Map<String, Function<RecordedRequest, Reply>> routes = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger requestCount = new AtomicInteger();
@@ -112,6 +117,23 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** Forgets the replies enqueued and not yet taken (what a failed test left behind). */
     public void clearReplies() {
         replies.clear();
+    }
+
+    /**
+     * Scripts the next non-streaming {@code chat/completions} request (such as a conversation's title); those never
+     * take a reply of {@link #enqueue}'s queue. Without one they answer "Fake conversation title".
+     */
+    public Reply enqueueCompletion(Reply reply) {
+        completionReplies.add(reply);
+        return reply;
+    }
+
+    /**
+     * Answers {@code method path} (the path without its query, e.g. {@code GET /v1/models}) with what {@code answer}
+     * makes of each request: a model list in a provider's format, say, or a refusal of a wrong key.
+     */
+    public void route(String method, String path, Function<RecordedRequest, Reply> answer) {
+        routes.put(method + " " + path, answer);
     }
 
     /** What a request gets when nothing is enqueued; the supplier must return a new reply for each call. */
@@ -173,18 +195,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
             requests.add(request);
             requestCount.incrementAndGet();
             OutputStream out = socket.getOutputStream();
-            if (!request.method().equals("POST") || !request.path().endsWith("/chat/completions")) {
-                Reply.error(404).bind(request).writeError(out);
+            String path = request.path().replaceFirst("\\?.*$", "");
+            Function<RecordedRequest, Reply> route = routes.get(request.method() + " " + path);
+            if (route != null) {
+                route.apply(request).bind(request).writeBody(out);
                 return;
             }
-            reply = replies.poll();
+            if (!request.method().equals("POST") || !request.path().endsWith("/chat/completions")) {
+                Reply.error(404).bind(request).writeBody(out);
+                return;
+            }
+            boolean streaming = STREAM_TRUE.matcher(request.body()).find();
+            reply = streaming ? replies.poll() : completionReplies.poll();
             if (reply == null) {
-                reply = defaultReply.get();
+                reply = streaming ? defaultReply.get() : Reply.stream("Fake conversation title");
             }
             reply.bind(request);
             Reply watched = reply;
             threads.execute(() -> watchForClose(in, watched));
-            reply.perform(out, socket, STREAM_TRUE.matcher(request.body()).find(), () -> closed);
+            reply.perform(out, socket, streaming, () -> closed);
         } catch (IOException e) {
             if (reply != null) {
                 reply.markClientClosed();
@@ -293,7 +322,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
      */
     public static final class Reply {
 
-        private enum Kind { STREAM, ERROR, HANG }
+        private enum Kind { STREAM, BODY, HANG }
 
         private final Kind kind;
         private final List<String> deltas;
@@ -350,7 +379,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** Answers this HTTP status with this JSON body. */
         public static Reply error(int status, String jsonBody) {
-            return new Reply(Kind.ERROR, List.of(), status, jsonBody);
+            return json(status, jsonBody);
+        }
+
+        /** Answers this HTTP status with this JSON body (a {@linkplain #route route's} answer, say). */
+        public static Reply json(int status, String jsonBody) {
+            return new Reply(Kind.BODY, List.of(), status, jsonBody);
         }
 
         /** Reads the request and never answers: not even the status line. Ends when the client or server closes. */
@@ -473,7 +507,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         void perform(OutputStream out, Socket socket, boolean streaming, Supplier<Boolean> serverClosed)
                 throws IOException {
             switch (kind) {
-                case ERROR -> writeError(out);
+                case BODY -> writeBody(out);
                 case HANG -> {
                     while (!clientClosed() && !serverClosed.get()) {
                         awaitQuietly(clientClosed, POLL_MILLIS);
@@ -489,7 +523,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
         }
 
-        void writeError(OutputStream out) throws IOException {
+        void writeBody(OutputStream out) throws IOException {
             byte[] body = errorBody.getBytes(StandardCharsets.UTF_8);
             String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                     + "Content-Type: application/json\r\n"
@@ -671,6 +705,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         private static String reason(int status) {
             return switch (status) {
+                case 200 -> "OK";
                 case 400 -> "Bad Request";
                 case 401 -> "Unauthorized";
                 case 403 -> "Forbidden";

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ModelProducerTest {
+/** What the factory builds for each setup, and the setups it refuses with what to fix. */
+class ModelFactoryTest {
 
     private static ModelInfo infoOf(TestConfigs.Model model) {
-        try (LangChain4jModelGateway gateway = ModelProducer.create(model, TestConfigs.demo(20, 60),
-                TestConfigs.prompts())) {
+        try (LangChain4jModelGateway gateway = TestConfigs.gateway(model, TestConfigs.demo(20, 60))) {
             return gateway.info();
         }
     }

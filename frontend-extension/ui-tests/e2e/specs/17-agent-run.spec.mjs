@@ -6,8 +6,9 @@
 // kernel's execution count), approvals wait in the answer, and the answer ends equal to
 // the stored one.
 import { selectors } from '../../mooring-page.mjs';
-import { ChatSocketFaults } from '../chat-faults.mjs';
 import { expect, test } from '../fixtures.mjs';
+
+test.use({ chatFaults: true });
 
 const DEMO_CELL = 'radii = [1.0, 2.5, 4.0]\nareas = [round(math.pi * r ** 2, 2) for r in radii]\nprint(areas)';
 const cellResult = (frame) => frame.type === 'tool_result' && /^\{"cell_id":"[^"]+","index":\d+\}$/.test(frame.output ?? '');
@@ -19,9 +20,7 @@ test('agent run: every edit applied once through drops and a reload, runs approv
 }) => {
   const { page } = mooring;
   page.on('dialog', (dialog) => void dialog.accept());
-  const faults = new ChatSocketFaults(page);
-  await faults.install();
-  await mooring.reconnectChat();
+  const { faults } = mooring;
   await mooring.startConversation();
 
   // 1. The first tool call is cut before it reaches the page.
@@ -34,9 +33,7 @@ test('agent run: every edit applied once through drops and a reload, runs approv
   const applied = await mooring.notebookJson();
   expect(applied.cells.filter((c) => c.source === DEMO_CELL), 'the insert is applied').toHaveLength(1);
 
-  await page.reload();
-  await mooring.openNotebook(`${tmpPath}/example.ipynb`);
-  await mooring.show();
+  await mooring.reload(`${tmpPath}/example.ipynb`);
   await mooring.waitForConnection('connected', { timeout: 30000 });
 
   // After the reload the conversation is back, the insert is answered from the notebook's record
