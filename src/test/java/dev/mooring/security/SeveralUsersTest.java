@@ -1,6 +1,7 @@
 package dev.mooring.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mooring.testing.FakeModelResource;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
@@ -9,17 +10,18 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static dev.mooring.testing.ServiceTestSupport.TOKEN;
 import static dev.mooring.testing.ServiceTestSupport.api;
-import static dev.mooring.testing.ServiceTestSupport.ask;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -111,11 +113,38 @@ class SeveralUsersTest {
         assertNotEquals(aliceAccepted.path("conversationId").asText(), bobAccepted.path("conversationId").asText());
     }
 
+    @Test
+    void anotherUsersConversationIsNeitherListedForItsNotebookNorRenamed() {
+        String notebook = "shared-" + UUID.randomUUID() + ".ipynb";
+        String alices = conversationOf("alice", notebook, "alice asks");
+        String bobs = conversationOf("bob", notebook, "bob asks");
+
+        as("bob").queryParam("notebook", notebook).get("/api/conversations").then().statusCode(200)
+                .body("id", equalTo(List.of(bobs)));
+        as("alice").queryParam("notebook", notebook).get("/api/conversations").then().statusCode(200)
+                .body("id", equalTo(List.of(alices)));
+        as("bob").contentType(ContentType.JSON).body(Map.of("title", "bob was here"))
+                .patch("/api/conversations/" + alices).then().statusCode(404).body("code", equalTo("not_found"));
+        as("alice").get("/api/conversations/" + alices).then().body("title", equalTo("alice asks"));
+        as("alice").contentType(ContentType.JSON).body(Map.of("title", "mine"))
+                .patch("/api/conversations/" + alices).then().statusCode(200).body("title", equalTo("mine"));
+    }
+
     private String aliceConversation() {
-        FakeModelResource.server().enqueue(Reply.stream("for ", "alice"));
-        try (WsClient alice = connectAs("alice")) {
-            JsonNode accepted = ask(alice, "alice asks");
-            alice.collect(accepted.path("completionId").asText(), 0);
+        return conversationOf("alice", null, "alice asks");
+    }
+
+    /** A conversation of {@code user} started from a question asked in {@code notebook} (null: none), answered. */
+    private String conversationOf(String user, String notebook, String text) {
+        FakeModelResource.server().enqueue(Reply.stream("for ", user));
+        try (WsClient client = connectAs(user)) {
+            ObjectNode frame = WsClient.chatFrame(UUID.randomUUID().toString(), null, text);
+            if (notebook != null) {
+                frame.putObject("context").put("notebookPath", notebook);
+            }
+            client.send(frame);
+            JsonNode accepted = client.await("accepted");
+            client.collect(accepted.path("completionId").asText(), 0);
             return accepted.path("conversationId").asText();
         }
     }
