@@ -130,6 +130,15 @@ class SeveralUsersTest {
                 .patch("/api/conversations/" + alices).then().statusCode(200).body("title", equalTo("mine"));
     }
 
+    @Test
+    void noUserChangesTheModelOfEveryone() {
+        String inUse = as("alice").get("/api/model").then().statusCode(200).extract().path("model.name");
+        as("alice").contentType(ContentType.JSON).body(Map.of("provider", "demo")).put("/api/model").then()
+                .statusCode(403).body("code", equalTo("forbidden"));
+        as("bob").get("/api/model").then().statusCode(200).body("model.name", equalTo(inUse))
+                .body("model.demo", equalTo(false)).body("source", equalTo("environment"));
+    }
+
     private String aliceConversation() {
         return conversationOf("alice", null, "alice asks");
     }
