@@ -7,6 +7,8 @@
 #   scripts/bench.sh proxy           the same loads directly and through the Jupyter server extension's proxy
 #   scripts/bench.sh profile         where the service's CPU goes per chunk (async-profiler), ranked
 #   scripts/bench.sh --compare       Mooring beside mito-ai (installed from PyPI) with the same workload
+#   scripts/bench.sh scale           1, 2 and 3 nodes (PostgreSQL build) behind HAProxy with Redis; resume on the owning node
+#                                    (not in the default set: it needs redis-server and haproxy; see docs/scaling.md)
 #   scripts/bench.sh --smoke         every tool but --compare at a tiny load, into a temporary folder (CI); asserts only that
 #                                    each produced its table
 # Each table is written to bench/tables/<table>.md with the command, date and machine load, and bench/results.md is
@@ -23,8 +25,8 @@ for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=1 ;;
     --compare) TABLES+=(compare) ;;
-    latency | sessions | answers | proxy | profile | compare) TABLES+=("$arg") ;;
-    *) echo "usage: scripts/bench.sh [--smoke] [--compare] [latency|sessions|answers|proxy|profile|compare]..." >&2; exit 2 ;;
+    latency | sessions | answers | proxy | profile | compare | scale) TABLES+=("$arg") ;;
+    *) echo "usage: scripts/bench.sh [--smoke] [--compare] [latency|sessions|answers|proxy|profile|compare|scale]..." >&2; exit 2 ;;
   esac
 done
 if ((SMOKE && ${#TABLES[@]} == 0)); then
@@ -159,6 +161,16 @@ run_profile() {
   bench latency "$OUT/profile-latency.raw" "${opts[@]}" -Dbench.profiler="$tools/libasyncProfiler.so" -Dbench.profileDir="$dir"
   python3 bench/profile_summary.py "$dir" > "$OUT/profile.raw"
   section profile "Where the service's CPU goes per chunk" "async-profiler (CPU samples every 1 ms of CPU, all threads) attached to the pinned service for one load after warm-up. Each sample is charged to a component by its thread (GC, JIT), the path it is on (accepting a question, the checkpointer) or the innermost known frame on its stack (see bench/README.md); the service's CPU per 1,000 chunks is split in the same shares. Collapsed stacks (the hottest, trimmed) are in bench/profile/." "$OUT/profile.raw"
+}
+
+run_scale() {
+  say "building the service for PostgreSQL (target/cluster-app)…"
+  ./mvnw -q -B -ntp package -DskipTests -Dcluster -Dquarkus.datasource.db-kind=postgresql
+  start_postgres
+  bench scale "$OUT/scale.raw" -Dbench.jar=target/cluster-app/quarkus-run.jar -Dbench.jdbcUrl="$PG_URL"
+  stop_postgres
+  PG_DIR=""
+  section scale "Several nodes behind HAProxy" "Nodes of the PostgreSQL build (a private cluster) sharing one Redis, behind HAProxy with deploy/haproxy.cfg; clients connect through the balancer, so each answer runs on the node its client landed on. Latency: model server writes a delta -> client receives its chunk through HAProxy. Resume: a running answer (600 chunks at 100/s) resumed from seq 0 once about 200 chunks streamed, on its own node (another node refuses it while it runs): to the first chunk, and to the chunk that was live when the resume was sent. Every node, HAProxy, Redis and PostgreSQL share the server core with BENCH_PIN=1; see docs/scaling.md for what limits these figures." "$OUT/scale.raw"
 }
 
 run_compare() {

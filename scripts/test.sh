@@ -2,11 +2,14 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. beside 1 (they share nothing): the TypeScript client and the JupyterLab panel (Vitest, then ESLint with type
-#      information), after building the client and the prebuilt labextension; after 1, the Jupyter server
+#   2. after 1: several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster):
+#      sockets on every node, one clientMessageId raced to two nodes, users kept apart, a node killed and one frozen
+#      past its lease, the relay between nodes on a real Redis;
+#   3. beside 1 and 2 (they share nothing): the TypeScript client and the JupyterLab panel (Vitest, then ESLint with
+#      type information), after building the client and the prebuilt labextension; after 2, the Jupyter server
 #      extension (pytest);
-#   3. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
-#   4. the end-to-end scenarios in real JupyterLab and Chromium.
+#   4. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
+#   5. the end-to-end scenarios in real JupyterLab and Chromium.
 # The last line sums them up as "N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,8 +43,11 @@ stage system-deps scripts/install-system-deps.sh || exit 1
 frontend_lane=$!
 
 stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
-# H2 last: it leaves the embedded-database jar in target/ for the product and the browser tests.
+# H2 after PostgreSQL: it leaves the embedded-database jar in target/ for the product and the browser tests.
 stage service-h2 ./mvnw -B -ntp clean verify
+
+# Packages its own jar into target/cluster-app, so the embedded-database jar stays in target/quarkus-app.
+stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 
 wait "$frontend_lane"
 say "the panel's lane (run beside the service's suites):"

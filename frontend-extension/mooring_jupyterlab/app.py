@@ -15,6 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Float, Integer, List, Unicode, default
 
+from .identity import UserAsserter
 from .proxy import AUTH_RESOURCE, ServiceEndpoint, ServiceHttpProxyHandler, ServiceWebSocketProxyHandler, Upstream
 from .secrets_store import (
     MAX_SOCKET_PATH,
@@ -80,6 +81,16 @@ class MooringExtension(ExtensionApp):
         help="Token for the service (env MOORING_SERVICE_TOKEN or CHAT_TOKEN; default: the one the "
         "service generates into data_dir/token).",
     )
+    users_secret = Unicode(
+        config=True,
+        help="The service's users secret (env CHAT_USERS_SECRET): the proxy asserts each Jupyter user to a "
+        "service that serves several users. For a hub, prefer user_key per user server.",
+    )
+    user_key = Unicode(
+        config=True,
+        help="This server's user's key for a service that serves several users (env MOORING_USER_KEY): what "
+        "a hub computes per user from the users secret (mooring_jupyterlab.identity.user_key).",
+    )
     restart_initial_delay = Float(1.0, config=True, help="First delay before restarting a dead service (s).")
     restart_max_delay = Float(30.0, config=True, help="Longest delay between restarts (s).")
     stop_timeout = Float(15.0, config=True, help="Grace period for the service to stop before SIGKILL (s).")
@@ -111,6 +122,14 @@ class MooringExtension(ExtensionApp):
             or str(Path(jupyter_data_dir()) / "mooring")
         )
 
+    @default("users_secret")
+    def _default_users_secret(self) -> str:
+        return os.environ.get("CHAT_USERS_SECRET", "")
+
+    @default("user_key")
+    def _default_user_key(self) -> str:
+        return os.environ.get("MOORING_USER_KEY", "")
+
     @default("service_token")
     def _default_token(self) -> str:
         return os.environ.get("MOORING_SERVICE_TOKEN") or os.environ.get("CHAT_TOKEN", "")
@@ -137,6 +156,8 @@ class MooringExtension(ExtensionApp):
             env.pop("CHAT_TOKEN", None)
             if self.service_token:
                 env["CHAT_TOKEN"] = self.service_token
+            if self.users_secret:
+                env["CHAT_USERS_SECRET"] = self.users_secret
             self.supervisor = ServiceSupervisor(
                 [self.java, *self.java_options, "-jar", self.service_jar],
                 env=env,
@@ -157,6 +178,7 @@ class MooringExtension(ExtensionApp):
             upstream=self._upstream,
             token=self._current_token,
             availability=self._availability,
+            users=UserAsserter(secret=self.users_secret, key=self.user_key),
             max_buffered_bytes=self.max_buffered_bytes,
             stall_timeout=self.stall_timeout,
         )

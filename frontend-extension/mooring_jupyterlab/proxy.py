@@ -26,6 +26,9 @@ from tornado import httpclient, web
 from tornado.netutil import Resolver
 from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, WebSocketHandler, websocket_connect
 
+from .identity import HEADER as USER_HEADER
+from .identity import UserAsserter
+
 # The resource name Jupyter's authorizer is asked about (actions: read, write).
 AUTH_RESOURCE = "mooring"
 # Close code for a peer too slow to take its frames, as the service uses it: reconnect and resume.
@@ -71,12 +74,14 @@ class ServiceEndpoint:
     ``upstream`` answers where to reach it while it should be serving, else ``None``;
     ``availability`` says ``(state, message)`` for the 503 body, with state ``starting``,
     ``restarting`` or ``stopped``, or None while the service is serving (a failure then
-    answers 502: the process is there but did not answer).
+    answers 502: the process is there but did not answer). ``users`` asserts the Jupyter
+    user to a service that serves several (see identity.py).
     """
 
     upstream: Callable[[], Upstream | None]
     token: Callable[[], str]
     availability: Callable[[], tuple[str, str] | None]
+    users: UserAsserter = field(default_factory=UserAsserter)
     # Bytes a connection may hold for a side that does not take them; past it, and stalled, 1013.
     max_buffered_bytes: int = 1 << 20
     stall_timeout: float = 30.0
@@ -91,6 +96,14 @@ class ServiceEndpoint:
             client = httpclient.AsyncHTTPClient(force_instance=True, resolver=resolver) if resolver else httpclient.AsyncHTTPClient()
             self._clients[key] = client
         return client
+
+    def service_headers(self, handler: JupyterHandler) -> dict[str, str]:
+        """What the proxy tells the service of itself and of the logged-in user: the token, the user's assertion."""
+        headers = {"Authorization": f"Bearer {self.token()}"}
+        user = self.users.header(handler.current_user.username) if self.users.active else None
+        if user is not None:
+            headers[USER_HEADER] = user
+        return headers
 
 
 def forwarded_query(arguments: dict[str, list[bytes]]) -> str:
@@ -163,7 +176,7 @@ class ServiceHttpProxyHandler(APIHandler):
         query = forwarded_query(self.request.query_arguments)
         url = upstream.url("http", f"/api/{path}" + (f"?{query}" if query else ""))
         headers = {name: self.request.headers[name] for name in _FORWARDED_REQUEST_HEADERS if name in self.request.headers}
-        headers["Authorization"] = f"Bearer {self.endpoint.token()}"
+        headers.update(self.endpoint.service_headers(self))
         method = self.request.method or "GET"
         body = (self.request.body or b"") if method in ("POST", "PUT", "PATCH") else None
         request = httpclient.HTTPRequest(
@@ -320,7 +333,7 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
         query = forwarded_query(self.request.query_arguments)
         request = httpclient.HTTPRequest(
             upstream.url("ws", "/api/chat" + (f"?{query}" if query else "")),
-            headers={"Authorization": f"Bearer {self.endpoint.token()}"},
+            headers=self.endpoint.service_headers(self),
             connect_timeout=5,
             request_timeout=15,
         )

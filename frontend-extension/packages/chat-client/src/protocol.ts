@@ -156,6 +156,8 @@ export interface WelcomeFrame {
   model: ModelInfo;
   /** The largest client frame the service serves, in UTF-8 bytes (absent from older services). */
   maxFrameBytes?: number;
+  /** The service instance that answers this connection (its `CHAT_NODE_NAME`); absent from older services. */
+  node?: string;
 }
 
 /** The `chat` frame was stored. */

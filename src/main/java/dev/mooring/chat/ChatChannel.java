@@ -67,7 +67,7 @@ public class ChatChannel {
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
         session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(),
-                Translation.model(model.info()), config.maxFrameBytes()));
+                Translation.model(model.info()), config.maxFrameBytes(), config.nodeName()));
         if (completions.stopping()) {
             session.close(GOING_AWAY, "the service is shutting down");
         }
@@ -148,20 +148,20 @@ public class ChatChannel {
             chat(session, chat);
         } else if (frame instanceof ClientFrame.Resume resume) {
             UUID id = resume.completionId();
-            completions.resume(id, resume.afterSeq(), () -> session.subscribe(id, resume.afterSeq()));
+            completions.resume(id, resume.afterSeq(), session.user(), () -> session.subscribe(id, resume.afterSeq()));
         } else if (frame instanceof ClientFrame.Cancel cancel) {
             UUID id = cancel.completionId();
-            completions.cancel(id);
+            completions.cancel(id, session.user());
             if (!session.following(id)) {
-                completions.tellEnd(id, () -> session.subscribe(id, 0));
+                completions.tellEnd(id, session.user(), () -> session.subscribe(id, 0));
             }
         } else if (frame instanceof ClientFrame.ToolResult result) {
-            boolean duplicate = completions.takeToolResult(result.completionId(), result.callId(), result.output(),
-                    result.error());
+            boolean duplicate = completions.takeToolResult(result.completionId(), session.user(),
+                    result.callId(), result.output(), result.error());
             session.send(new ServerFrame.ToolAccepted(result.completionId().toString(), result.callId().toString(),
                     duplicate));
         } else if (frame instanceof ClientFrame.Follow follow) {
-            conversations.requireExists(follow.conversationId());
+            conversations.requireExists(follow.conversationId(), session.user());
             followers.follow(session, follow.conversationId());
         } else if (frame instanceof ClientFrame.Unfollow unfollow) {
             followers.unfollow(session, unfollow.conversationId());
@@ -181,12 +181,12 @@ public class ChatChannel {
             throw new ApiException(ErrorCode.RATE_LIMITED, "this connection has " + allowed + " answers being written; "
                     + "send this again once one has ended", true);
         }
-        Acceptance accepted = conversations.accept(Translation.question(chat));
+        Acceptance accepted = conversations.accept(Translation.question(session.user(), chat));
         session.send(Translation.accepted(chat.clientMessageId(), accepted));
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
             session.started.add(id);
-            completions.follow(id, () -> session.subscribe(id, 0));
+            completions.follow(id, session.user(), () -> session.subscribe(id, 0));
             followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }

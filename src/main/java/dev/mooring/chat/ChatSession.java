@@ -1,5 +1,6 @@
 package dev.mooring.chat;
 
+import dev.mooring.api.Caller;
 import dev.mooring.protocol.FrameCodec;
 import dev.mooring.protocol.ServerFrame;
 import io.quarkus.websockets.next.CloseReason;
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
 final class ChatSession {
 
     private static final UserData.TypedKey<ChatSession> KEY = new UserData.TypedKey<>("mooring.chat-session");
+    /** Put there by the upgrade check: the user this connection acts for. */
+    private static final UserData.TypedKey<String> USER = UserData.TypedKey.forString(Caller.CONNECTION_KEY);
 
     /** Close code for a client too slow to take its frames: it should reconnect and resume. */
     static final int TRY_AGAIN_LATER = 1013;
@@ -81,6 +84,15 @@ final class ChatSession {
 
     String id() {
         return connection.id();
+    }
+
+    /** The user this connection acts for (see {@link Caller}). */
+    String user() {
+        String user = connection.userData().get(USER);
+        if (user == null) {
+            throw new IllegalStateException("connection " + id() + " has no user: the upgrade check did not run");
+        }
+        return user;
     }
 
     void send(ServerFrame frame) {

@@ -22,8 +22,8 @@ final class Translation {
     private Translation() {
     }
 
-    static Question question(ClientFrame.Chat chat) {
-        return new Question(chat.clientMessageId(), chat.conversationId(), chat.text(), context(chat.context()),
+    static Question question(String user, ClientFrame.Chat chat) {
+        return new Question(user, chat.clientMessageId(), chat.conversationId(), chat.text(), context(chat.context()),
                 chat.mode());
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Makes running completions durable: on start-up, marks {@code interrupted} what a previous process left running;
  * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction
  * (row by row when the database refuses the batch, so one bad row holds back only itself), and renews this node's
- * lease on what it runs; and, every lease, interrupts what dead nodes left running.
+ * lease on what it runs (a run whose row is no longer this process's, because another node ended it, ends with the
+ * stored end); and, every lease, interrupts what dead nodes left running.
  */
 @ApplicationScoped
 class Checkpointer {
@@ -74,14 +75,16 @@ class Checkpointer {
                 }
             }
             if (!batch.isEmpty()) {
-                Map<UUID, RuntimeException> refused = store.checkpoint(batch, config.nodeName(),
-                        Instant.ofEpochMilli(now + lease));
+                Checkpoint stored = store.checkpoint(batch, config.nodeName(), Instant.ofEpochMilli(now + lease));
                 for (int i = 0; i < runs.size(); i++) {
-                    if (!refused.containsKey(runs.get(i).id())) {
-                        runs.get(i).checkpointed(batch.get(i).lastSeq());
+                    CompletionRun run = runs.get(i);
+                    if (stored.lost().contains(run.id())) {
+                        endIfEndedElsewhere(run);
+                    } else if (!stored.refused().containsKey(run.id())) {
+                        run.checkpointed(batch.get(i).lastSeq());
                     }
                 }
-                noteRefused(refused);
+                noteRefused(stored.refused());
             }
             if (renew) {
                 lastLeaseRenewal = now;
@@ -96,6 +99,17 @@ class Checkpointer {
                 LOG.warnf(RedactedFailure.of(e), "a checkpoint pass failed; every pass writes the progress again "
                         + "until one succeeds");
             }
+        }
+    }
+
+    /**
+     * A run whose row the checkpoint did not write: if another node ended the answer while this one could not renew
+     * its lease, the run ends too, and tells the stored end. Any other such row is left alone: its insert has not
+     * committed yet, or the run itself has just paused it to wait for tool results.
+     */
+    private void endIfEndedElsewhere(CompletionRun run) {
+        if (store.find(run.id()).map(stored -> stored.status().ended()).orElse(false)) {
+            run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
         }
     }
 

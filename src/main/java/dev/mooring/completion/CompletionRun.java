@@ -42,6 +42,7 @@ final class CompletionRun implements ModelStreamListener {
     private final UUID id;
     private final UUID conversationId;
     private final UUID messageId;
+    private final String ownerUser;
     private final RunOwner owner;
     /** Agent mode's steps; null for other answers. */
     private final AgentTurns agent;
@@ -64,10 +65,12 @@ final class CompletionRun implements ModelStreamListener {
     private final CompletableFuture<CompletionStatus> finished = new CompletableFuture<>();
 
     /** @param request the question's request in agent mode (its steps are kept here), null otherwise */
-    CompletionRun(UUID id, UUID conversationId, UUID messageId, RunOwner owner, ModelRequest request) {
+    CompletionRun(UUID id, UUID conversationId, UUID messageId, String ownerUser, RunOwner owner,
+                  ModelRequest request) {
         this.id = id;
         this.conversationId = conversationId;
         this.messageId = messageId;
+        this.ownerUser = ownerUser;
         this.owner = owner;
         this.agent = request != null && request.agent() ? new AgentTurns(request) : null;
     }
@@ -75,7 +78,8 @@ final class CompletionRun implements ModelStreamListener {
     /** A run waiting for tool results, as the store holds it (after a restart): its log and steps rebuilt. */
     static CompletionRun waiting(StoredCompletion stored, List<ToolEvent> storedEvents, ModelRequest request,
                                  Instant since, RunOwner owner) {
-        CompletionRun run = new CompletionRun(stored.id(), stored.conversationId(), stored.messageId(), owner, request);
+        CompletionRun run = new CompletionRun(stored.id(), stored.conversationId(), stored.messageId(),
+                stored.ownerUser(), owner, request);
         Map<Long, ToolEvent> bySeq = new HashMap<>();
         storedEvents.forEach(event -> bySeq.put(event.seq(), event));
         ChunkCursor chunks = stored.chunks();
@@ -105,6 +109,11 @@ final class CompletionRun implements ModelStreamListener {
 
     UUID id() {
         return id;
+    }
+
+    /** Whose answer it is. */
+    String ownerUser() {
+        return ownerUser;
     }
 
     /** Binds the provider's stream, cancelling it at once if the completion already ended. */

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The life of every run on this node: holds it in memory (within the bound on running answers), starts its model
  * call (in agent mode, each model turn, and stores its tool calls before they are told), stores how it ended before
- * its subscribers hear of it (retrying for as long as the store refuses, the run kept in memory meanwhile), retires
+ * its subscribers hear of it (retrying for as long as the store refuses, the run kept in memory meanwhile; if another
+ * node ended it first, after this one lost its lease, the stored end is what they hear), retires
  * it from memory a while after, and ends every running one {@code interrupted} when the service stops (an answer
  * waiting for tool results runs no model call: it is left to wait, and is restored from the store when touched).
  */
@@ -79,12 +80,12 @@ class CompletionRunner implements RunOwner {
      *
      * @throws ApiException rate_limited when as many answers as allowed are running already
      */
-    CompletionRun hold(UUID id, UUID conversationId, UUID messageId, ModelRequest request) {
+    CompletionRun hold(UUID id, UUID conversationId, UUID messageId, String user, ModelRequest request) {
         if (!acquire(id)) {
             throw new ApiException(ErrorCode.RATE_LIMITED, "the service is writing as many answers as it may ("
                     + config.completions().maxRunning() + "); send this again once one has ended", true);
         }
-        CompletionRun run = new CompletionRun(id, conversationId, messageId, this, request);
+        CompletionRun run = new CompletionRun(id, conversationId, messageId, user, this, request);
         live.add(run);
         return run;
     }
@@ -224,8 +225,9 @@ class CompletionRunner implements RunOwner {
      * database does not hold.
      */
     private void tryStoreEnd(CompletionRun run, FinalState state, int attempt) {
+        FinalState told;
         try {
-            store.finish(state);
+            told = store.finish(state) ? state : storedEnd(state);
         } catch (RuntimeException e) {
             long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt - 1, 10));
             if (attempt == 1) {
@@ -245,8 +247,20 @@ class CompletionRunner implements RunOwner {
         }
         metrics.endStored();
         releasePermit(run.id());
-        run.published(state);
-        metrics.completionEnded(state.status());
+        run.published(told);
+        metrics.completionEnded(told.status());
+    }
+
+    /**
+     * The end another node stored after this process lost the answer (its lease ran out: paused, or cut off from the
+     * database); the run's own state if the answer is gone altogether (its conversation was deleted).
+     */
+    private FinalState storedEnd(FinalState own) {
+        FinalState stored = store.find(own.id()).map(StoredCompletion::finalState).orElse(own);
+        LOG.infof("completion %s was ended %s by another node while this one had lost its lease; its subscribers "
+                + "here are told that stored end, not this node's %s", own.id(), stored.status().label(),
+                own.status().label());
+        return stored;
     }
 
     /** Forgets runs that ended longer than {@code chat.completions.retain-after-end} ago: the store serves them. */

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one door to answers: begins them, follows, resumes and cancels them, shows them. An answer runs here
- * independently of any connection; once it ends it is served from the store. A subscriber is made only after the
- * completion it follows is known to exist.
+ * The one door to answers: begins them, follows, resumes and cancels them, shows them, for their own user only
+ * (another user's answer reads as an unknown one). An answer runs here independently of any connection; once it ends
+ * it is served from the store. A subscriber is made only after the completion it follows is known to exist.
  */
 @ApplicationScoped
 public class CompletionService {
@@ -51,19 +51,19 @@ public class CompletionService {
     }
 
     /**
-     * Records a running completion that answers {@code requestMessageId} in the caller's transaction (the one that
+     * Records a running completion of {@code user} that answers {@code requestMessageId} in the caller's transaction (the one that
      * stores the question) and starts it once that commits; if it rolls back, nothing of it remains. The run is
      * held in memory before the commit, so a resume can never find the row without its run.
      *
      * @return the new completion's id
      * @throws ApiException rate_limited when this node runs as many answers as it may
      */
-    public UUID begin(UUID conversationId, UUID requestMessageId, UUID messageId, ModelRequest request) {
+    public UUID begin(UUID conversationId, UUID requestMessageId, UUID messageId, String user, ModelRequest request) {
         if (transactions.getTransactionKey() == null) {
             throw new IllegalStateException("a completion begins inside the transaction that stores its question");
         }
         UUID id = UUID.randomUUID();
-        CompletionRun run = runner.hold(id, conversationId, messageId, request);
+        CompletionRun run = runner.hold(id, conversationId, messageId, user, request);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -78,7 +78,7 @@ public class CompletionService {
                 }
             }
         });
-        store.insert(id, conversationId, requestMessageId, messageId, config.nodeName(),
+        store.insert(id, conversationId, requestMessageId, messageId, user, config.nodeName(),
                 Instant.now().plus(config.completions().lease()));
         runner.recordRequest(id, request);
         return id;
@@ -90,12 +90,12 @@ public class CompletionService {
      * starts the next turn.
      *
      * @return true when the call already had its result (nothing changed)
-     * @throws ApiException not_found for an unknown completion or call, or an answer that has ended
+     * @throws ApiException not_found for an unknown completion or call, another user's, or an answer that has ended
      */
-    public boolean takeToolResult(UUID completionId, UUID callId, String output, boolean error) {
-        CompletionRun run = runOf(completionId);
+    public boolean takeToolResult(UUID completionId, String user, UUID callId, String output, boolean error) {
+        CompletionRun run = runOf(completionId, user);
         if (run == null) {
-            settled(completionId);
+            settled(completionId, user);
             throw ApiException.notFound("this answer has ended: its tool calls take no more results");
         }
         ToolResult result = new ToolResult(callId.toString(), cut(output, config.agent().maxResultChars()), error);
@@ -123,26 +123,27 @@ public class CompletionService {
     }
 
     /** Follows a completion from its first chunk: the asking connection, right after its question was accepted. */
-    public void follow(UUID id, Supplier<? extends Subscriber> subscribe) {
-        attach(id, 0, subscribe);
+    public void follow(UUID id, String user, Supplier<? extends Subscriber> subscribe) {
+        attach(id, 0, user, subscribe);
     }
 
     /**
      * Sends the subscriber every chunk after {@code afterSeq}, then the live ones and the end.
      *
-     * @throws ApiException not_found for an unknown completion, unavailable for one another node runs
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
+     *                      runs
      */
-    public void resume(UUID id, long afterSeq, Supplier<? extends Subscriber> subscribe) {
-        metrics.resumed(attach(id, afterSeq, subscribe));
+    public void resume(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
+        metrics.resumed(attach(id, afterSeq, user, subscribe));
     }
 
     /** Tells the subscriber how the completion ends, and no chunk: for a client that cancels what it does not follow. */
-    public void tellEnd(UUID id, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = runOf(id);
+    public void tellEnd(UUID id, String user, Supplier<? extends Subscriber> subscribe) {
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             run.subscribeFromNow(subscribe.get());
         } else {
-            CompletionEnd end = settled(id).end();
+            CompletionEnd end = settled(id, user).end();
             subscribe.get().end(end);
         }
     }
@@ -158,14 +159,15 @@ public class CompletionService {
     /**
      * Cancels a completion that runs here; it ends {@code cancelled}. One that already ended stays as it ended.
      *
-     * @throws ApiException not_found for an unknown completion, unavailable for one another node runs
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
+     *                      runs
      */
-    public void cancel(UUID id) {
-        CompletionRun run = runOf(id);
+    public void cancel(UUID id, String user) {
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             run.cancel();
         } else {
-            settled(id);
+            settled(id, user);
         }
     }
 
@@ -181,15 +183,20 @@ public class CompletionService {
     }
 
     /**
-     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), the
-     * stored state otherwise.
+     * A completion as REST shows it: from memory while it runs here (also while the store is unreachable), its stored
+     * progress while another node's lease on it holds, the stored state otherwise.
+     *
+     * @throws ApiException not_found for an unknown completion or another user's
      */
-    public CompletionView view(UUID id) {
-        CompletionRun run = live.find(id);
+    public CompletionView view(UUID id, String user) {
+        CompletionRun run = ownRun(id, user);
         if (run != null && run.running()) {
             return run.view();
         }
-        StoredCompletion stored = settled(id);
+        StoredCompletion stored = find(id, user);
+        if (!stored.leaseHolds(Instant.now())) {
+            stored = settled(id, user);
+        }
         return new CompletionView(id, stored.conversationId(), stored.status().label(), stored.lastSeq(),
                 stored.text(), stored.lastSeq(), stored.error());
     }
@@ -210,47 +217,62 @@ public class CompletionService {
     }
 
     /** Attaches a subscriber from {@code afterSeq}; returns how many chunks it was sent again. */
-    private long attach(UUID id, long afterSeq, Supplier<? extends Subscriber> subscribe) {
-        CompletionRun run = runOf(id);
+    private long attach(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
+        CompletionRun run = runOf(id, user);
         if (run != null) {
             long backlog = run.backlog(afterSeq);
             run.subscribe(subscribe.get(), afterSeq);
             return backlog;
         }
-        return settled(id).replayTo(subscribe.get(), afterSeq, agentStore.events(id));
+        return settled(id, user).replayTo(subscribe.get(), afterSeq, agentStore.events(id));
     }
 
     /**
      * The run of a completion held in memory here, or of one that waits for tool results, restored from the store
-     * (after a restart, or once its run was retired); null for any other.
+     * (after a restart, or once its run was retired), if it is {@code user}'s; null for any other.
      */
-    private CompletionRun runOf(UUID id) {
-        CompletionRun run = live.find(id);
+    private CompletionRun runOf(UUID id, String user) {
+        CompletionRun run = ownRun(id, user);
         if (run != null) {
             return run;
         }
-        return store.find(id).filter(stored -> stored.status() == CompletionStatus.WAITING).map(runner::restore)
-                .orElse(null);
+        return store.find(id).filter(stored -> stored.status() == CompletionStatus.WAITING)
+                .filter(stored -> stored.ownerUser().equals(user)).map(runner::restore).orElse(null);
+    }
+
+    /** The run held in memory here, if it is {@code user}'s; null when none is held. */
+    private CompletionRun ownRun(UUID id, String user) {
+        CompletionRun run = live.find(id);
+        if (run != null && !run.ownerUser().equals(user)) {
+            throw Ids.unknown("completion", id);
+        }
+        return run;
     }
 
     /**
-     * The stored completion of one that does not run here, marked interrupted first if it says running but its
-     * owner's lease ran out. Callers look in memory first: a run of this node is never settled here (start-up
-     * settles what this node name left running before it started).
+     * The stored completion of {@code user}, one that does not run here, marked interrupted first if it says running
+     * but its owner's lease ran out (a fenced write: it changes nothing once the owner renewed, or another node ended
+     * it first). Callers look in memory first: a run of this node is never settled here (start-up settles what this
+     * node name left running before it started).
+     *
+     * @throws ApiException not_found for an unknown completion or another user's, unavailable while another node's
+     *                      lease on it holds
      */
-    private StoredCompletion settled(UUID id) {
-        StoredCompletion stored = store.find(id).orElseThrow(() -> Ids.unknown("completion", id));
-        if (stored.status() != CompletionStatus.RUNNING) {
-            return stored;
+    private StoredCompletion settled(UUID id, String user) {
+        StoredCompletion stored = find(id, user);
+        Instant now = Instant.now();
+        if (stored.status() == CompletionStatus.RUNNING && !stored.leaseHolds(now)) {
+            store.interruptIfExpired(id, now);
+            stored = find(id, user);
         }
-        boolean orphan = stored.leaseUntil() == null || stored.leaseUntil().isBefore(Instant.now());
-        if (!orphan) {
+        if (stored.status() == CompletionStatus.RUNNING) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "this answer is being written by another service instance",
                     true);
         }
-        StoredCompletion interrupted = stored.interrupted();
-        store.finish(new FinalState(stored.id(), stored.conversationId(), interrupted.status(), stored.text(),
-                stored.lastSeq(), stored.chunkLengths(), interrupted.error()));
-        return interrupted;
+        return stored;
+    }
+
+    private StoredCompletion find(UUID id, String user) {
+        return store.find(id).filter(c -> c.ownerUser().equals(user)).orElseThrow(() -> Ids.unknown("completion", id));
     }
 }

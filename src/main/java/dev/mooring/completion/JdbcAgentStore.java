@@ -28,10 +28,13 @@ class JdbcAgentStore implements AgentStore {
 
     private final DataSource dataSource;
     private final ObjectMapper json;
+    /** This process's fencing token: a turn it pauses must still be its own; the turn it continues becomes its own. */
+    private final String token;
 
-    JdbcAgentStore(DataSource dataSource, ObjectMapper json) {
+    JdbcAgentStore(DataSource dataSource, ObjectMapper json, OwnerToken token) {
         this.dataSource = dataSource;
         this.json = json;
+        this.token = token.value();
     }
 
     /** Runs on the connection of the caller's JTA transaction, which the pool hands out again; it never commits. */
@@ -57,8 +60,8 @@ class JdbcAgentStore implements AgentStore {
     public boolean pause(Progress progress, List<ToolEvent> calls, Instant now) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, text = ?, last_seq = ?, "
-                    + "chunk_lengths = ?, owner_node = NULL, lease_until = NULL, waiting_since = ?, updated_at = ? "
-                    + "WHERE id = ? AND status = ?")) {
+                    + "chunk_lengths = ?, owner_node = NULL, owner_token = NULL, lease_until = NULL, waiting_since = ?, "
+                    + "updated_at = ? WHERE id = ? AND status = ? AND owner_token = ?")) {
                 ps.setString(1, CompletionStatus.WAITING.label());
                 ps.setString(2, StoredText.encode(progress.text()));
                 ps.setLong(3, calls.get(calls.size() - 1).seq());
@@ -67,6 +70,7 @@ class JdbcAgentStore implements AgentStore {
                 ps.setObject(6, utc(now));
                 ps.setObject(7, progress.id());
                 ps.setString(8, CompletionStatus.RUNNING.label());
+                ps.setString(9, token);
                 if (ps.executeUpdate() == 0) {
                     return false;
                 }
@@ -85,13 +89,14 @@ class JdbcAgentStore implements AgentStore {
             try (PreparedStatement ps = c.prepareStatement(node == null
                     ? "UPDATE completion SET last_seq = ?, updated_at = ? WHERE id = ? AND status = ?"
                     : "UPDATE completion SET last_seq = ?, updated_at = ?, status = ?, owner_node = ?, "
-                            + "lease_until = ?, waiting_since = NULL WHERE id = ? AND status = ?")) {
+                            + "owner_token = ?, lease_until = ?, waiting_since = NULL WHERE id = ? AND status = ?")) {
                 int i = 1;
                 ps.setLong(i++, result.seq());
                 ps.setObject(i++, utc(now));
                 if (node != null) {
                     ps.setString(i++, CompletionStatus.RUNNING.label());
                     ps.setString(i++, node);
+                    ps.setString(i++, token);
                     ps.setObject(i++, utc(leaseUntil));
                 }
                 ps.setObject(i++, result.completionId());

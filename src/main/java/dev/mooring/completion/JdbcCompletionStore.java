@@ -19,9 +19,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -37,20 +39,24 @@ class JdbcCompletionStore implements CompletionStore {
             + "FROM completion WHERE ";
 
     private final DataSource dataSource;
+    /** What this process writes as the owner of the answers it runs, and checks in every write. */
+    private final String token;
 
-    JdbcCompletionStore(DataSource dataSource) {
+    JdbcCompletionStore(DataSource dataSource, OwnerToken token) {
         this.dataSource = dataSource;
+        this.token = token.value();
     }
 
     /** Runs on the connection of the caller's JTA transaction, which the pool hands out again; it never commits. */
     @Override
-    public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
+    public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String user, String node,
                        Instant leaseUntil) {
         OffsetDateTime now = utc(Instant.now());
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO completion (id, conversation_id, "
                      + "request_message_id, message_id, status, text, last_seq, chunk_lengths, owner_node, "
-                     + "lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '', 0, '', ?, ?, ?, ?)")) {
+                     + "lease_until, created_at, updated_at, owner_user, owner_token) "
+                     + "VALUES (?, ?, ?, ?, ?, '', 0, '', ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setObject(2, conversationId);
             ps.setObject(3, requestMessageId);
@@ -60,6 +66,8 @@ class JdbcCompletionStore implements CompletionStore {
             ps.setObject(7, utc(leaseUntil));
             ps.setObject(8, now);
             ps.setObject(9, now);
+            ps.setString(10, user);
+            ps.setString(11, token);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record completion " + id, e);
@@ -69,12 +77,12 @@ class JdbcCompletionStore implements CompletionStore {
     /**
      * One transaction for the whole batch; if the database refuses it, the rows one by one on the same connection,
      * each in its own transaction. A failure that breaks the connection is the database's, not a row's: it ends the
-     * pass.
+     * pass. A row that is no longer this process's running answer (another node ended it) is not written: it is lost.
      */
     @Override
-    public Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+    public Checkpoint checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
         if (batch.isEmpty()) {
-            return Map.of();
+            return Checkpoint.NOTHING;
         }
         OffsetDateTime now = utc(Instant.now());
         OffsetDateTime lease = utc(leaseUntil);
@@ -82,17 +90,19 @@ class JdbcCompletionStore implements CompletionStore {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                Set<UUID> lost = new HashSet<>();
                 try {
-                    writeProgress(c, batch, node, lease, now);
+                    lost.addAll(writeProgress(c, batch, node, lease, now));
                     c.commit();
-                    return Map.of();
+                    return new Checkpoint(Map.of(), lost);
                 } catch (SQLException refused) {
                     c.rollback();
+                    lost.clear();
                 }
                 Map<UUID, RuntimeException> refused = new HashMap<>();
                 for (Progress p : batch) {
                     try {
-                        writeProgress(c, List.of(p), node, lease, now);
+                        lost.addAll(writeProgress(c, List.of(p), node, lease, now));
                         c.commit();
                     } catch (SQLException e) {
                         c.rollback();
@@ -102,7 +112,7 @@ class JdbcCompletionStore implements CompletionStore {
                 if (refused.size() == batch.size()) {
                     throw refused.values().iterator().next();
                 }
-                return refused;
+                return new Checkpoint(refused, lost);
             } finally {
                 c.setAutoCommit(auto);
             }
@@ -111,11 +121,12 @@ class JdbcCompletionStore implements CompletionStore {
         }
     }
 
-    private static void writeProgress(Connection c, Collection<Progress> batch, String node, OffsetDateTime lease,
-                                      OffsetDateTime now) throws SQLException {
+    /** Writes the batch; returns the ids whose row was not this process's running answer any more. */
+    private List<UUID> writeProgress(Connection c, Collection<Progress> batch, String node, OffsetDateTime lease,
+                                     OffsetDateTime now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET text = ?, last_seq = ?, "
                 + "chunk_lengths = ?, owner_node = ?, lease_until = ?, updated_at = ? "
-                + "WHERE id = ? AND status = ?")) {
+                + "WHERE id = ? AND status = ? AND owner_token = ?")) {
             for (Progress p : batch) {
                 ps.setString(1, StoredText.encode(p.text()));
                 ps.setLong(2, p.lastSeq());
@@ -125,19 +136,33 @@ class JdbcCompletionStore implements CompletionStore {
                 ps.setObject(6, now);
                 ps.setObject(7, p.id());
                 ps.setString(8, CompletionStatus.RUNNING.label());
+                ps.setString(9, token);
                 ps.addBatch();
             }
-            ps.executeBatch();
+            int[] counts = ps.executeBatch();
+            List<UUID> lost = new ArrayList<>();
+            int i = 0;
+            for (Progress p : batch) {
+                if (counts[i++] == 0) {
+                    lost.add(p.id());
+                }
+            }
+            return lost;
         }
     }
 
+    /**
+     * Writes the end only while the row is this process's running answer, or waits for tool results (owned by no
+     * node): a fenced write changes nothing.
+     */
     @Override
-    public void finish(FinalState state) {
+    public boolean finish(FinalState state) {
         OffsetDateTime now = utc(Instant.now());
+        boolean[] written = new boolean[1];
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, text = ?, last_seq = ?, "
                     + "chunk_lengths = ?, error_code = ?, error_message = ?, error_retryable = ?, lease_until = NULL, "
-                    + "updated_at = ? WHERE id = ?")) {
+                    + "owner_token = NULL, updated_at = ? WHERE id = ? AND ((status = ? AND owner_token = ?) OR status = ?)")) {
                 ps.setString(1, state.status().label());
                 ps.setString(2, StoredText.encode(state.text()));
                 ps.setLong(3, state.lastSeq());
@@ -152,21 +177,32 @@ class JdbcCompletionStore implements CompletionStore {
                 }
                 ps.setObject(8, now);
                 ps.setObject(9, state.id());
-                ps.executeUpdate();
+                ps.setString(10, CompletionStatus.RUNNING.label());
+                ps.setString(11, token);
+                ps.setString(12, CompletionStatus.WAITING.label());
+                written[0] = ps.executeUpdate() == 1;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE conversation SET updated_at = ? WHERE id = ?")) {
-                ps.setObject(1, now);
-                ps.setObject(2, state.conversationId());
-                ps.executeUpdate();
+            if (written[0]) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE conversation SET updated_at = ? WHERE id = ?")) {
+                    ps.setObject(1, now);
+                    ps.setObject(2, state.conversationId());
+                    ps.executeUpdate();
+                }
             }
         });
+        return written[0];
+    }
+
+    @Override
+    public boolean interruptIfExpired(UUID id, Instant now) {
+        return interrupt("id = ? AND (lease_until IS NULL OR lease_until < ?)", id, now) == 1;
     }
 
     @Override
     public Optional<StoredCompletion> find(UUID id) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT conversation_id, message_id, status, text, last_seq, "
-                     + "chunk_lengths, error_code, error_message, error_retryable, owner_node, lease_until "
+                     + "chunk_lengths, error_code, error_message, error_retryable, owner_node, lease_until, owner_user "
                      + "FROM completion WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -180,7 +216,7 @@ class JdbcCompletionStore implements CompletionStore {
                 return Optional.of(new StoredCompletion(id, rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         CompletionStatus.ofLabel(rs.getString(3)), StoredText.decode(rs.getString(4)), rs.getLong(5),
                         rs.getString(6),
-                        error, rs.getString(10), lease == null ? null : lease.toInstant()));
+                        error, rs.getString(10), lease == null ? null : lease.toInstant(), rs.getString(12)));
             }
         } catch (SQLException e) {
             throw unreadable(e);
@@ -225,12 +261,12 @@ class JdbcCompletionStore implements CompletionStore {
         return interrupt("(owner_node IS NULL OR owner_node <> ?) AND lease_until < ?", exceptNode, now);
     }
 
-    /** Marks interrupted the running completions that match {@code condition} (a node name, then a time); how many. */
-    private int interrupt(String condition, String node, Instant now) {
+    /** Marks interrupted the running completions that match {@code condition} (a value, then a time); how many. */
+    private int interrupt(String condition, Object value, Instant now) {
         int[] count = new int[1];
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET status = ?, error_code = ?, "
-                    + "error_message = ?, error_retryable = TRUE, lease_until = NULL, updated_at = ? "
+                    + "error_message = ?, error_retryable = TRUE, lease_until = NULL, owner_token = NULL, updated_at = ? "
                     + "WHERE status = ? AND (" + condition + ")")) {
                 CompletionError interrupted = CompletionError.interrupted();
                 ps.setString(1, CompletionStatus.INTERRUPTED.label());
@@ -238,7 +274,7 @@ class JdbcCompletionStore implements CompletionStore {
                 ps.setString(3, interrupted.message());
                 ps.setObject(4, utc(now));
                 ps.setString(5, CompletionStatus.RUNNING.label());
-                ps.setString(6, node);
+                ps.setObject(6, value);
                 ps.setObject(7, utc(now));
                 count[0] = ps.executeUpdate();
             }

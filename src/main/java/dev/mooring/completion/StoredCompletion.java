@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A completion as the store holds it. */
+/** A completion as the store holds it; {@code ownerUser} is whose it is, {@code ownerNode} who runs it. */
 record StoredCompletion(UUID id, UUID conversationId, UUID messageId, CompletionStatus status, String text,
                         long lastSeq, String chunkLengths, CompletionError error, String ownerNode,
-                        Instant leaseUntil) {
+                        Instant leaseUntil, String ownerUser) {
+
+    /** Whether it runs and its owner's lease has not run out by {@code now}. */
+    boolean leaseHolds(Instant now) {
+        return status == CompletionStatus.RUNNING && leaseUntil != null && !leaseUntil.isBefore(now);
+    }
 
     /** Its chunks, cut at the boundaries recorded when they were streamed. */
     ChunkCursor chunks() {
@@ -50,8 +55,8 @@ record StoredCompletion(UUID id, UUID conversationId, UUID messageId, Completion
         return replayed;
     }
 
-    StoredCompletion interrupted() {
-        return new StoredCompletion(id, conversationId, messageId, CompletionStatus.INTERRUPTED, text, lastSeq,
-                chunkLengths, CompletionError.interrupted(), null, null);
+    /** Its final state as stored: what a node that lost the answer tells its subscribers. */
+    FinalState finalState() {
+        return new FinalState(id, conversationId, status, text, lastSeq, chunkLengths, error);
     }
 }

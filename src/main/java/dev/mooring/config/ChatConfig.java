@@ -48,6 +48,8 @@ public interface ChatConfig {
 
     Prompt prompt();
 
+    Users users();
+
     Agent agent();
 
     /** Application-level heartbeats. */
@@ -168,6 +170,19 @@ public interface ChatConfig {
         /** How many chunks the demo model streams per reply. */
         @WithDefault("60")
         int replyTokens();
+    }
+
+    /** Whose conversations a request may see: one user (no secret), or the user a Jupyter proxy asserts. */
+    interface Users {
+        /**
+         * The secret from which each user's assertion key is derived; when set, every request must carry an
+         * assertion of its user ({@code X-Mooring-User}) and sees only that user's conversations.
+         */
+        Optional<String> secret();
+
+        /** The longest lifetime an assertion may claim (a proxy makes a fresh one for each request). */
+        @WithDefault("5m")
+        Duration maxAssertionAge();
     }
 
     /** How prompts are assembled. */

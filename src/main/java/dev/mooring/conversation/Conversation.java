@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A conversation: a titled thread of messages, started from a notebook (or none). */
+/** A conversation of one user: a titled thread of messages, started from a notebook (or none). */
 @Entity
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
@@ -24,6 +24,10 @@ public class Conversation extends PanacheEntityBase {
 
     public String title;
 
+    /** Whose it is: only that user sees it. */
+    @Column(name = "owner_user")
+    public String ownerUser;
+
     /** The first question's {@code context.notebookPath}; null when it had none. */
     @Column(name = "notebook_path")
     public String notebookPath;
@@ -34,16 +38,23 @@ public class Conversation extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Stores a new conversation for a first question: titled from it, and of the notebook it was asked in. */
+    /** Stores a new conversation of the asking user for a first question: titled from it, and of its notebook. */
     static Conversation start(Question first, Instant now) {
         Conversation conversation = new Conversation();
         conversation.id = UUID.randomUUID();
+        conversation.ownerUser = first.user();
         conversation.title = ConversationTitles.summary(first.text(), first.mode(), first.context());
         conversation.notebookPath = notebookPath(first.context());
         conversation.createdAt = now;
         conversation.updatedAt = now;
         conversation.persist();
         return conversation;
+    }
+
+    /** The conversation if it exists and is {@code user}'s; another user's reads as unknown. */
+    static Conversation ofUser(UUID id, String user) {
+        Conversation conversation = findById(id);
+        return conversation != null && conversation.ownerUser.equals(user) ? conversation : null;
     }
 
     /** The path as sent, when it fits the column and the database can store every character of it. */

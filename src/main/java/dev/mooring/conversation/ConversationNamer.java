@@ -50,7 +50,7 @@ class ConversationNamer {
         String firstTitle = ConversationTitles.summary(first.text(), first.mode(), first.context());
         ModelRequest question = new ModelRequest(List.of(), first.text(), first.context(), first.mode());
         try {
-            completions.follow(completionId, () -> new FirstAnswer(conversationId, firstTitle, question));
+            completions.follow(completionId, first.user(), () -> new FirstAnswer(conversationId, firstTitle, question));
         } catch (RuntimeException e) {
             LOG.warnf("conversation %s keeps its first title: its answer could not be followed (%s)", conversationId,
                     e.getMessage());

@@ -42,25 +42,26 @@ public class ConversationService {
     }
 
     /**
-     * Checks that a conversation exists.
+     * Checks that a conversation of {@code user} exists.
      *
-     * @throws dev.mooring.api.ApiException not_found when it does not
+     * @throws dev.mooring.api.ApiException not_found when it does not, or is another user's
      */
-    public void requireExists(UUID id) {
-        if (QuarkusTransaction.requiringNew().call(() -> Conversation.findById(id)) == null) {
+    public void requireExists(UUID id, String user) {
+        if (QuarkusTransaction.requiringNew().call(() -> Conversation.ofUser(id, user)) == null) {
             throw Ids.unknown("conversation", id);
         }
     }
 
     /**
      * Stores the question, its conversation (if new), the assistant message and the running completion that writes
-     * it, all in one transaction; the completion starts once that commits. A {@code clientMessageId} seen before, on
-     * any connection, answers the original ids instead: the unique key settles two that race.
+     * it, all in one transaction; the completion starts once that commits. A {@code clientMessageId} the same user
+     * sent before, on any connection and any node, answers the original ids instead: the unique key settles two that
+     * race.
      *
-     * @throws dev.mooring.api.ApiException not_found for an unknown conversation
+     * @throws dev.mooring.api.ApiException not_found for an unknown conversation, or another user's
      */
     public Acceptance accept(Question question) {
-        Acceptance earlier = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.clientMessageId()));
+        Acceptance earlier = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.user(), question.clientMessageId()));
         if (earlier != null) {
             return earlier;
         }
@@ -71,7 +72,7 @@ public class ConversationService {
             }
             return accepted;
         } catch (PersistenceException e) {
-            Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.clientMessageId()));
+            Acceptance raced = QuarkusTransaction.requiringNew().call(() -> findDuplicate(question.user(), question.clientMessageId()));
             if (raced != null) {
                 return raced;
             }
@@ -79,8 +80,9 @@ public class ConversationService {
         }
     }
 
-    private Acceptance findDuplicate(String clientMessageId) {
-        Message user = Message.find("clientMessageId", clientMessageId).firstResult();
+    private Acceptance findDuplicate(String ownerUser, String clientMessageId) {
+        Message user = Message.find("ownerUser = ?1 and clientMessageId = ?2", ownerUser, clientMessageId)
+                .firstResult();
         if (user == null) {
             return null;
         }
@@ -97,7 +99,7 @@ public class ConversationService {
             conversation = Conversation.start(question, now);
             history = List.of();
         } else {
-            conversation = Conversation.findById(question.conversationId());
+            conversation = Conversation.ofUser(question.conversationId(), question.user());
             if (conversation == null) {
                 throw Ids.unknown("conversation", question.conversationId());
             }
@@ -105,9 +107,9 @@ public class ConversationService {
             history = history(conversation.id);
         }
         Message user = Message.user(conversation.id, question, contexts.write(question.context()), now);
-        Message assistant = Message.assistant(conversation.id, now);
+        Message assistant = Message.assistant(conversation.id, question.user(), now);
         Message.flush(); // the completion row refers to both messages, and a raced clientMessageId fails here
-        UUID completionId = completions.begin(conversation.id, user.id, assistant.id,
+        UUID completionId = completions.begin(conversation.id, user.id, assistant.id, question.user(),
                 new ModelRequest(history, question.text(), question.context(), question.mode()));
         return new Acceptance(conversation.id, user.id, assistant.id, completionId, false);
     }
@@ -128,26 +130,27 @@ public class ConversationService {
         return turns;
     }
 
-    /** Every conversation, or those started from {@code notebook} when one is given, newest first. */
+    /** The conversations of {@code user}, or its ones started from {@code notebook} when one is given, newest first. */
     @Transactional
-    public List<ConversationViews.Summary> list(Optional<String> notebook) {
+    public List<ConversationViews.Summary> list(String user, Optional<String> notebook) {
         String order = "order by updatedAt desc, createdAt desc";
         List<Conversation> found = notebook.filter(path -> !path.isBlank())
-                .map(path -> Conversation.<Conversation>list("notebookPath = ?1 " + order, path))
-                .orElseGet(() -> Conversation.list(order));
+                .map(path -> Conversation.<Conversation>list("ownerUser = ?1 and notebookPath = ?2 " + order,
+                        user, path))
+                .orElseGet(() -> Conversation.list("ownerUser = ?1 " + order, user));
         return found.stream().map(ConversationViews::summary).toList();
     }
 
     /**
-     * Gives a conversation the user's title.
+     * Gives a conversation of {@code user} the user's title.
      *
      * @throws dev.mooring.api.ApiException bad_request for a blank title, one over 200 characters or with control
-     *                                      characters; not_found for an unknown conversation
+     *                                      characters; not_found for an unknown conversation, or another user's
      */
     @Transactional
-    public ConversationViews.Summary rename(UUID id, String title) {
+    public ConversationViews.Summary rename(UUID id, String user, String title) {
         String validated = ConversationTitles.validated(title);
-        Conversation conversation = Conversation.findById(id);
+        Conversation conversation = Conversation.ofUser(id, user);
         if (conversation == null) {
             throw Ids.unknown("conversation", id);
         }
@@ -155,9 +158,10 @@ public class ConversationService {
         return ConversationViews.summary(conversation);
     }
 
+    /** One conversation of {@code user} with its messages; another user's reads as unknown. */
     @Transactional
-    public ConversationViews.Detail get(UUID id) {
-        Conversation conversation = Conversation.findById(id);
+    public ConversationViews.Detail get(UUID id, String user) {
+        Conversation conversation = Conversation.ofUser(id, user);
         if (conversation == null) {
             throw Ids.unknown("conversation", id);
         }
@@ -175,11 +179,11 @@ public class ConversationService {
     }
 
     /**
-     * Deletes a conversation with its messages and completions, cancelling its running answers first; once the
-     * rows are gone, fires {@link ConversationDeleted}.
+     * Deletes a conversation of {@code user} with its messages and completions, cancelling its running answers first;
+     * once the rows are gone, fires {@link ConversationDeleted}.
      */
-    public void delete(UUID id) {
-        requireExists(id);
+    public void delete(UUID id, String user) {
+        requireExists(id, user);
         completions.cancelAll(id);
         // the completion rows go with their messages (ON DELETE CASCADE)
         QuarkusTransaction.requiringNew().run(() -> {

@@ -33,6 +33,10 @@ public class Message extends PanacheEntityBase {
     @Column(name = "conversation_id")
     public UUID conversationId;
 
+    /** The user of its conversation; a clientMessageId is unique per user. */
+    @Column(name = "owner_user")
+    public String ownerUser;
+
     public String role;
 
     @Convert(converter = StoredTextConverter.class)
@@ -52,7 +56,7 @@ public class Message extends PanacheEntityBase {
 
     /** Stores the user's message of a question, with its idempotency key, mode and notebook context (JSON). */
     static Message user(UUID conversationId, Question question, String contextJson, Instant now) {
-        Message user = create(conversationId, USER, now);
+        Message user = create(conversationId, question.user(), USER, now);
         user.text = question.text();
         user.clientMessageId = question.clientMessageId();
         user.mode = question.mode();
@@ -62,16 +66,17 @@ public class Message extends PanacheEntityBase {
     }
 
     /** Stores the assistant message a completion writes; its text lives on the completion. */
-    static Message assistant(UUID conversationId, Instant now) {
-        Message assistant = create(conversationId, ASSISTANT, now);
+    static Message assistant(UUID conversationId, String ownerUser, Instant now) {
+        Message assistant = create(conversationId, ownerUser, ASSISTANT, now);
         assistant.persist();
         return assistant;
     }
 
-    private static Message create(UUID conversationId, String role, Instant now) {
+    private static Message create(UUID conversationId, String ownerUser, String role, Instant now) {
         Message message = new Message();
         message.id = UUID.randomUUID();
         message.conversationId = conversationId;
+        message.ownerUser = ownerUser;
         message.role = role;
         message.createdAt = now;
         return message;

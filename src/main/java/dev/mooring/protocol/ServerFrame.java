@@ -14,9 +14,12 @@ public sealed interface ServerFrame {
     @JsonProperty("type")
     String type();
 
-    /** Sent at once when a connection opens; {@code maxFrameBytes} is the largest client frame served. */
+    /**
+     * Sent at once when a connection opens; {@code maxFrameBytes} is the largest client frame served, {@code node}
+     * names the service instance that answers.
+     */
     record Welcome(int protocol, String connectionId, long heartbeatIntervalMs, long heartbeatTimeoutMs,
-                   Model model, int maxFrameBytes) implements ServerFrame {
+                   Model model, int maxFrameBytes, String node) implements ServerFrame {
         public String type() {
             return "welcome";
         }

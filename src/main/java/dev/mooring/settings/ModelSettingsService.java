@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
  * The model in use and how the panel changes it: the environment's {@code CHAT_MODEL_*} are the defaults, the saved
  * settings override them part by part. A change is checked against the provider (its models are listed) before it
  * is saved, then takes effect for the next question; answers already running finish on the model they began with.
+ * A service of several users takes its model from the environment only: no one user chooses everyone's provider.
  */
 @ApplicationScoped
 public class ModelSettingsService {
@@ -41,6 +42,7 @@ public class ModelSettingsService {
     private final Executor executor;
     private final ModelSetup environment;
     private final CurrentModel current;
+    private final boolean severalUsers;
     private volatile SavedModelSettings saved;
 
     ModelSettingsService(ChatConfig config, PrivateDataDir dataDir, ObjectMapper mapper, Event<ModelSwitched> switched,
@@ -50,7 +52,8 @@ public class ModelSettingsService {
         this.switched = switched;
         this.executor = executor;
         this.environment = ModelSetup.of(config.model());
-        this.saved = file.read();
+        this.severalUsers = config.users().secret().isPresent();
+        this.saved = severalUsers ? SavedModelSettings.NONE : file.read();
         this.current = new CurrentModel(initialModel());
         ModelInfo info = current.info();
         LOG.infof("Model: provider %s, model %s%s", info.provider(), info.name(),
@@ -83,9 +86,14 @@ public class ModelSettingsService {
      * Checks the change against the provider, saves it and uses it for the next question.
      *
      * @throws ApiException bad_request for a malformed part or a provider that refuses (its words), internal when
-     *                      the settings file cannot be written (the model in use stays)
+     *                      the settings file cannot be written (the model in use stays), forbidden on a service of
+     *                      several users
      */
     public synchronized ModelSettingsViews.Settings save(ModelSettingsViews.Change change) {
+        if (severalUsers) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "This service serves several users: its model is set by its"
+                    + " environment (CHAT_MODEL_*), not from the panel.");
+        }
         String provider = ProfileChange.provider(change);
         SavedModelSettings.Profile profile = ProfileChange.applied(saved.profile(provider), change);
         ModelSetups setups = setups();

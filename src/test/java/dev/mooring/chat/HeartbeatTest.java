@@ -26,7 +26,8 @@ class HeartbeatTest {
     public static class ShortHeartbeats implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("chat.heartbeat.interval", "200ms", "chat.heartbeat.timeout", "900ms");
+            return Map.of("chat.heartbeat.interval", "200ms", "chat.heartbeat.timeout", "900ms",
+                    "chat.node-name", "heartbeat-node");
         }
     }
 
@@ -34,7 +35,7 @@ class HeartbeatTest {
     URL base;
 
     @Test
-    void welcomeAnnouncesTheHeartbeatAndTheServerPingsEveryInterval() {
+    void welcomeAnnouncesTheHeartbeatAndTheNodeAndTheServerPingsEveryInterval() {
         try (WsClient client = WsClient.connect(base.toString(), TOKEN).answeringPings()) {
             JsonNode welcome = client.await("welcome");
             assertEquals(1, welcome.path("protocol").asInt());
@@ -43,6 +44,7 @@ class HeartbeatTest {
             assertEquals(false, welcome.path("model").path("demo").asBoolean());
             assertEquals(200, welcome.path("heartbeatIntervalMs").asLong());
             assertEquals(900, welcome.path("heartbeatTimeoutMs").asLong());
+            assertEquals("heartbeat-node", welcome.path("node").asText());
             assertEquals(262144, welcome.path("maxFrameBytes").asInt(), "the client checks a question's size against it");
             long first = client.await("ping").path("t").asLong();
             long second = client.await("ping").path("t").asLong();

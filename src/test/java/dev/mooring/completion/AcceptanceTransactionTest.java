@@ -51,13 +51,13 @@ class AcceptanceTransactionTest {
         private boolean failed;
 
         FailsOnceAfterInsert(DataSource dataSource) {
-            super(dataSource);
+            super(dataSource, new OwnerToken());
         }
 
         @Override
-        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
-                           Instant leaseUntil) {
-            super.insert(id, conversationId, requestMessageId, messageId, node, leaseUntil);
+        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String user,
+                           String node, Instant leaseUntil) {
+            super.insert(id, conversationId, requestMessageId, messageId, user, node, leaseUntil);
             if (!failed) {
                 failed = true;
                 throw new IllegalStateException("the disk is full");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,29 +26,42 @@ class CheckpointRetryTest {
     /** Fails while {@code down}, records what it is given otherwise. */
     private static final class FlakyStore implements CompletionStore {
         boolean down;
+        /** Every row is no longer this process's to write (a row not committed yet, or ended by another node). */
+        boolean notOwned;
+        /** What {@link #find} reads. */
+        StoredCompletion stored;
         final List<Progress> written = new ArrayList<>();
 
         @Override
-        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String node,
-                           Instant leaseUntil) {
+        public void insert(UUID id, UUID conversationId, UUID requestMessageId, UUID messageId, String user,
+                           String node, Instant leaseUntil) {
         }
 
         @Override
-        public Map<UUID, RuntimeException> checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
+        public Checkpoint checkpoint(Collection<Progress> batch, String node, Instant leaseUntil) {
             if (down) {
                 throw new IllegalStateException("database unreachable");
             }
+            if (notOwned) {
+                return new Checkpoint(Map.of(), batch.stream().map(Progress::id).collect(Collectors.toSet()));
+            }
             written.addAll(batch);
-            return Map.of();
+            return Checkpoint.NOTHING;
         }
 
         @Override
-        public void finish(FinalState state) {
+        public boolean finish(FinalState state) {
+            return true;
+        }
+
+        @Override
+        public boolean interruptIfExpired(UUID id, Instant now) {
+            return false;
         }
 
         @Override
         public Optional<StoredCompletion> find(UUID id) {
-            return Optional.empty();
+            return Optional.ofNullable(stored);
         }
 
         @Override
@@ -85,20 +99,7 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        CompletionRun run = new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), new RunOwner() {
-            @Override
-            public void ended(CompletionRun ended, FinalState state) {
-            }
-
-            @Override
-            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
-            }
-
-            @Override
-            public int maxSteps() {
-                return 0;
-            }
-        }, null);
+        CompletionRun run = run(new ArrayList<>());
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();
@@ -121,5 +122,43 @@ class CheckpointRetryTest {
         run.onDelta("!");
         checkpointer.pass();
         assertEquals("first second!", store.written.get(store.written.size() - 1).text());
+    }
+
+    @Test
+    void aRowNotYetCommittedLeavesItsRunRunningButOneAnotherNodeEndedEndsIt() {
+        FlakyStore store = new FlakyStore();
+        LocalLiveCompletions live = new LocalLiveCompletions();
+        Checkpointer checkpointer = new Checkpointer(store, live, config());
+        List<FinalState> ended = new ArrayList<>();
+        CompletionRun run = run(ended);
+        live.add(run);
+        run.onDelta("first ");
+        store.notOwned = true;
+        checkpointer.pass();
+        assertTrue(ended.isEmpty(), "its question's transaction has not committed: the run goes on");
+
+        store.stored = new StoredCompletion(run.id(), UUID.randomUUID(), UUID.randomUUID(),
+                CompletionStatus.INTERRUPTED, "", 0, "", CompletionError.interrupted(), null, null, "");
+        checkpointer.pass();
+        assertEquals(1, ended.size(), "another node ended it: the run ends, to be told the stored end");
+    }
+
+    /** A run whose ends are added to {@code ended}. */
+    private static CompletionRun run(List<FinalState> ended) {
+        return new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "", new RunOwner() {
+            @Override
+            public void ended(CompletionRun run, FinalState state) {
+                ended.add(state);
+            }
+
+            @Override
+            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
+            }
+
+            @Override
+            public int maxSteps() {
+                return 0;
+            }
+        }, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mooring.completion;
 
+import dev.mooring.api.Caller;
 import dev.mooring.conversation.Conversation;
 import dev.mooring.conversation.Message;
 import dev.mooring.model.ModelRequest;
@@ -71,16 +72,17 @@ class CompletionDoorTest {
             Conversation conversation = new Conversation();
             conversation.id = UUID.randomUUID();
             conversation.title = "begun";
+            conversation.ownerUser = Caller.SINGLE_USER;
             conversation.createdAt = now;
             conversation.updatedAt = now;
             conversation.persist();
             UUID user = message(conversation.id, Message.USER, now);
             UUID assistant = message(conversation.id, Message.ASSISTANT, now);
             Message.flush();
-            UUID begun = completions.begin(conversation.id, user, assistant,
+            UUID begun = completions.begin(conversation.id, user, assistant, Caller.SINGLE_USER,
                     new ModelRequest(List.of(), "hello", null, "chat"));
             // its row says running and this node owns it, yet the run is held: a resume follows it
-            completions.resume(begun, 0, () -> recorder);
+            completions.resume(begun, 0, Caller.SINGLE_USER, () -> recorder);
             return begun;
         });
 
@@ -102,7 +104,7 @@ class CompletionDoorTest {
         await().until(() -> live.find(id) == null);
 
         LinkedBlockingQueue<Object> told = new LinkedBlockingQueue<>();
-        completions.resume(id, 1, () -> new Subscriber() {
+        completions.resume(id, 1, Caller.SINGLE_USER, () -> new Subscriber() {
             @Override
             public void chunk(Chunk chunk) {
                 told.add(chunk.delta());
@@ -128,6 +130,7 @@ class CompletionDoorTest {
         message.id = UUID.randomUUID();
         message.conversationId = conversationId;
         message.role = role;
+        message.ownerUser = Caller.SINGLE_USER;
         message.createdAt = now;
         message.persist();
         return message.id;

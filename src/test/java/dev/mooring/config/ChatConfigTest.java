@@ -51,7 +51,8 @@ class ChatConfigTest {
             Map.entry("CHAT_CONNECTIONS_HEADER_TIMEOUT", "40s"),
             Map.entry("CHAT_AGENT_TOOL_TIMEOUT", "3m"),
             Map.entry("CHAT_AGENT_MAX_STEPS", "6"),
-            Map.entry("CHAT_AGENT_MAX_RESULT_CHARS", "700"));
+            Map.entry("CHAT_AGENT_MAX_RESULT_CHARS", "700"),
+            Map.entry("CHAT_USERS_SECRET", "users-secret-0123456789-0123456789"));
 
     @Test
     void theEnvironmentTableOfTheReadmeIsTheOneTested() throws IOException {
@@ -100,5 +101,6 @@ class ChatConfigTest {
         assertEquals(Duration.ofMinutes(3), config.agent().toolTimeout());
         assertEquals(6, config.agent().maxSteps());
         assertEquals(700, config.agent().maxResultChars());
+        assertEquals(Optional.of("users-secret-0123456789-0123456789"), config.users().secret());
     }
 }

@@ -3,7 +3,6 @@ package dev.mooring.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,13 +33,16 @@ public final class ServiceProcess {
     public ServiceProcess(Path dataDir, String modelUrl) throws IOException {
         this.dataDir = dataDir;
         this.modelUrl = modelUrl;
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = FreePort.pick();
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** {@code 127.0.0.1:PORT}, as a load balancer names it. */
+    public String address() {
+        return "127.0.0.1:" + port;
     }
 
     /** Sets an environment variable of the service process for its next start (overrides the defaults). */
@@ -78,7 +80,7 @@ public final class ServiceProcess {
         }
         copyOutput(process, dataDir.resolve("service.log"));
         // only a refused or failed HTTP call is retried: a service that exited fails at once
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the service exited with " + process.exitValue() + "; see " + dataDir);
             }
@@ -157,6 +159,30 @@ public final class ServiceProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
+        }
+    }
+
+    /** SIGSTOP: the process stops in its tracks, as in a long GC pause or a VM migration; its sockets stay open. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process goes on where it stopped. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

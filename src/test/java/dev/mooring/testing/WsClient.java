@@ -280,13 +280,20 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closed.complete(statusCode);
+            ended(statusCode);
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            closed.complete(1006);
+            ended(1006);
+        }
+
+        /** The socket ended: a last frame {@code {"type": "closed", "code": N}} tells a reader waiting on the queue. */
+        private void ended(int code) {
+            if (closed.complete(code)) {
+                frames.add(JSON.createObjectNode().put("type", "closed").put("code", code));
+            }
         }
     }
 }
