@@ -34,13 +34,17 @@ stage() {
 
 stage system-deps scripts/install-system-deps.sh || exit 1
 
-# The panel's lane runs in the background beside the service's suites; its output is shown when it ends.
+# The panel's lane runs in the background beside the service's suites; its output is shown when it ends. It runs in
+# a process group of its own (set -m), so that if this script is stopped, its builds and tests stop with it.
+set -m
 (
   stage frontend-build env MOORING_BUILD_ONLY=1 scripts/run-jupyterlab.sh
   stage frontend-unit bash -c 'cd frontend-extension && npm run --silent test:all'
   stage frontend-lint bash -c 'cd frontend-extension && npm run --silent lint'
 ) >"$LOGS/frontend-lane.out" 2>&1 &
 frontend_lane=$!
+set +m
+trap 'kill -- -"$frontend_lane" 2>/dev/null' EXIT
 
 stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp clean verify -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 # H2 after PostgreSQL: it leaves the embedded-database jar in target/ for the product and the browser tests.
