@@ -1,15 +1,11 @@
 package dev.mooring.completion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.ServiceProcess;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.time.Duration;
 
 import static dev.mooring.completion.AgentLoopTest.askAgent;
@@ -22,23 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * An agent answer waiting for the notebook survives the packaged service's crash and its graceful restart: it is
  * still waiting afterwards (not interrupted), and goes on when its result arrives.
  */
-class AgentRestartIT {
-
-    private FakeOpenAiServer model;
-    private ServiceProcess service;
-
-    @BeforeEach
-    void start() throws Exception {
-        model = FakeOpenAiServer.start();
-        service = new ServiceProcess(Files.createTempDirectory("mooring-agent-restart"), model.baseUrl());
-        service.start();
-    }
-
-    @AfterEach
-    void stop() {
-        service.kill();
-        model.close();
-    }
+class AgentRestartIT extends PackagedServiceIT {
 
     @Test
     void aCallWaitingThroughACrashAndARestartGoesOnWhenItsResultArrives() {

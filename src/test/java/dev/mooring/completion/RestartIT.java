@@ -1,16 +1,11 @@
 package dev.mooring.completion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.ServiceProcess;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
@@ -20,23 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Guarantees 4 and 6 against the packaged service in its own process: killed or stopped mid-answer and started again
  * on the same database, the answer is {@code interrupted} with its partial text, and resumable.
  */
-class RestartIT {
-
-    private FakeOpenAiServer model;
-    private ServiceProcess service;
-
-    @BeforeEach
-    void start() throws Exception {
-        model = FakeOpenAiServer.start();
-        service = new ServiceProcess(Files.createTempDirectory("mooring-restart"), model.baseUrl());
-        service.start();
-    }
-
-    @AfterEach
-    void stop() {
-        service.kill();
-        model.close();
-    }
+class RestartIT extends PackagedServiceIT {
 
     @Test
     void killedMidAnswerTheCompletionIsInterruptedAfterRestartWithItsPartialText() {
