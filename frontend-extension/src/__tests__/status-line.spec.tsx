@@ -119,6 +119,17 @@ describe('status line', () => {
     expect(screen.getByTestId('mooring-status-label').textContent).toBe('Starting');
   });
 
+  it('offers no Retry now while the chat service is starting or restarting, but does once it is stopped', () => {
+    renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 1000, service: 'starting' });
+    expect(screen.queryByTestId('mooring-retry-now')).toBeNull();
+    cleanup();
+    renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 1000, service: 'restarting' });
+    expect(screen.queryByTestId('mooring-retry-now')).toBeNull();
+    cleanup();
+    renderStatus({ state: 'disconnected', attempt: 2, retryAt: NOW + 1000, service: 'stopped' });
+    expect(screen.getByTestId('mooring-retry-now')).toBeTruthy();
+  });
+
   it('says the chat service is restarting after it stopped', () => {
     renderStatus({ state: 'disconnected', attempt: 1, retryAt: NOW + 1000, service: 'restarting' });
     expect(screen.getByTestId('mooring-status-label').textContent).toBe('Restarting');

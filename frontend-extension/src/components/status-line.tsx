@@ -66,7 +66,10 @@ export interface StatusLineProps {
  */
 export function StatusLine({ status, model, onRetry }: StatusLineProps): JSX.Element {
   const { label, detail } = describeStatus(status, model);
-  const canRetry = status.state === 'failed' || (status.state === 'disconnected' && status.retryAt !== undefined);
+  // While the proxy says the service is starting or restarting, a retry cannot hasten it: no button then.
+  const serviceComing = serviceSpeaks(status) && status.service !== 'stopped';
+  const canRetry =
+    status.state === 'failed' || (status.state === 'disconnected' && status.retryAt !== undefined && !serviceComing);
   return (
     <div
       className={`jp-Mooring-status jp-Mooring-status-${status.state}`}
