@@ -98,10 +98,15 @@ class MooringExtension(ExtensionApp):
     max_buffered_bytes = Integer(
         1 << 20,
         config=True,
-        help="Bytes the proxy holds per connection for a side that does not read; past it, and "
-        "stalled for stall_timeout, the connection is closed with 1013 (the client resumes).",
+        help="Bytes the proxy reads at once from one side of a chat socket and holds until the other side "
+        "takes them (one batch per direction).",
     )
-    stall_timeout = Float(30.0, config=True, help="How long a full connection may stall before 1013 (s).")
+    stall_timeout = Float(
+        30.0,
+        config=True,
+        help="How long a side of a chat socket may take nothing before the proxy ends the connection (s); "
+        "the client reconnects and resumes.",
+    )
 
     @default("service_jar")
     def _default_jar(self) -> str:

@@ -22,17 +22,16 @@ from urllib.parse import unquote, urlencode
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
-from tornado import httpclient, web
+from tornado import httpclient, httputil, web
+from tornado.iostream import StreamClosedError
 from tornado.netutil import Resolver
-from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, WebSocketHandler, websocket_connect
 
 from .identity import HEADER as USER_HEADER
 from .identity import UserAsserter
+from .splice import dial, splice
 
 # The resource name Jupyter's authorizer is asked about (actions: read, write).
 AUTH_RESOURCE = "mooring"
-# Close code for a peer too slow to take its frames, as the service uses it: reconnect and resume.
-TRY_AGAIN_LATER = 1013
 # Query parameters that belong to Jupyter's own auth, never forwarded.
 _JUPYTER_QUERY_PARAMS = {"token", "_xsrf"}
 # Response headers copied back from the service.
@@ -82,7 +81,7 @@ class ServiceEndpoint:
     token: Callable[[], str]
     availability: Callable[[], tuple[str, str] | None]
     users: UserAsserter = field(default_factory=UserAsserter)
-    # Bytes a connection may hold for a side that does not take them; past it, and stalled, 1013.
+    # Bytes a spliced socket holds at most per direction (one batch); how long a write may take nothing.
     max_buffered_bytes: int = 1 << 20
     stall_timeout: float = 30.0
     _clients: dict[str | None, httpclient.AsyncHTTPClient] = field(default_factory=dict, repr=False)
@@ -239,66 +238,30 @@ class ServiceHttpProxyHandler(APIHandler):
         await self._forward()
 
 
-class WriteWindow:
-    """Characters handed to one socket and not yet written out (its frames' payload, about bytes).
-
-    A writer adds each write; ``room()`` waits while more than ``cap`` is outstanding and
-    answers False when nothing drained for ``stall_timeout``: that peer is not reading.
-    """
-
-    def __init__(self, cap: int, stall_timeout: float) -> None:
-        self.cap = cap
-        self.stall_timeout = stall_timeout
-        self.buffered = 0
-        self._drained = asyncio.Event()
-
-    def add(self, write: asyncio.Future, size: int) -> None:
-        self.buffered += size
-        write.add_done_callback(lambda done: self._written(done, size))
-
-    def _written(self, done: asyncio.Future, size: int) -> None:
-        self.buffered -= size
-        self._drained.set()
-        if not done.cancelled():
-            done.exception()  # a closed socket; the relay notices it on its next write
-
-    async def room(self) -> bool:
-        while self.buffered > self.cap:
-            self._drained.clear()
-            try:
-                await asyncio.wait_for(self._drained.wait(), self.stall_timeout)
-            except asyncio.TimeoutError:
-                return False
-        return True
-
-
-class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
+class ServiceWebSocketProxyHandler(JupyterHandler):
     """``<base_url>mooring/api/chat`` (WebSocket) -> service ``/api/chat``.
 
     Jupyter's login and authorizer, the upgrade headers and the Origin are checked
-    before the service is dialled, so a refused handshake costs the service nothing;
-    then the upstream socket is opened, so a service that is down answers the upgrade
-    with 503. Frames are relayed with backpressure both ways: a side that does not take
-    its frames stops the reading of the other (the service's own slow-client rule then
-    applies), and one that stays behind past ``max_buffered_bytes`` for ``stall_timeout``
-    ends both connections with 1013. Close codes (1001, 1008, 1013, 4408 ...) pass through.
+    before the service is dialled, so a refused handshake costs the service nothing.
+    Then the proxy sends the service the browser's upgrade (its key, with the service's
+    token and the user's assertion in place of Jupyter's credentials) and hands the
+    service's ``101`` to the browser, so the two ends speak WebSocket to each other; a
+    service that is down answers the upgrade with 503. From there the two sockets are
+    spliced (splice.py): bytes pass unparsed, a batch at a time, so close codes (1001,
+    1008, 1013, 4408 ...) pass through and a side that does not read stops the other's
+    reading; one that takes nothing for ``stall_timeout`` ends both connections.
     """
 
     auth_resource = AUTH_RESOURCE
 
     def initialize(self, endpoint: ServiceEndpoint) -> None:
         self.endpoint = endpoint
-        self.upstream: WebSocketClientConnection | None = None
-        self._to_browser = WriteWindow(endpoint.max_buffered_bytes, endpoint.stall_timeout)
-        self._to_service = WriteWindow(endpoint.max_buffered_bytes, endpoint.stall_timeout)
-        self._relay: asyncio.Task[None] | None = None
-        self._closing = False
 
     def set_default_headers(self) -> None:
         """No CSP etc. on an upgrade response."""
 
-    def get_compression_options(self):  # type: ignore[override]
-        return self.settings.get("websocket_compression_options", None)
+    def check_origin(self, origin: str) -> bool:
+        return WebSocketMixin.check_origin(self, origin)  # type: ignore[arg-type]
 
     def _refusal(self) -> tuple[int, str] | None:
         """What tornado would refuse the upgrade for, checked before the service is dialled."""
@@ -313,9 +276,26 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
         if headers.get("Sec-WebSocket-Version") not in ("7", "8", "13"):
             self.set_header("Sec-WebSocket-Version", "13")
             return 426, "Upgrade Required"
-        if not headers.get("Sec-WebSocket-Key"):
+        key = headers.get("Sec-WebSocket-Key", "")
+        if not key or not key.isascii() or any(c in key for c in "\r\n"):
             return 400, "Missing/Invalid WebSocket headers"
         return None
+
+    def _upgrade_request(self, upstream: Upstream) -> bytes:
+        """The browser's upgrade as the service gets it: its key and version, the proxy's credentials."""
+        query = forwarded_query(self.request.query_arguments)
+        host = "localhost" if upstream.socket_path else f"{upstream.host}:{upstream.port}"
+        headers = {
+            "Host": host,
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Key": self.request.headers["Sec-WebSocket-Key"],
+            "Sec-WebSocket-Version": self.request.headers["Sec-WebSocket-Version"],
+            **self.endpoint.service_headers(self),
+        }
+        lines = [f"GET /api/chat{'?' + query if query else ''} HTTP/1.1"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     @ws_authenticated
     @authorized("write")
@@ -330,91 +310,35 @@ class ServiceWebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHand
         if upstream is None:
             _send_unavailable(self, self.endpoint)
             return
-        query = forwarded_query(self.request.query_arguments)
-        request = httpclient.HTTPRequest(
-            upstream.url("ws", "/api/chat" + (f"?{query}" if query else "")),
-            headers=self.endpoint.service_headers(self),
-            connect_timeout=5,
-            request_timeout=15,
-        )
         try:
-            self.upstream = await websocket_connect(
-                request,
-                max_message_size=self.settings.get("websocket_max_message_size", 10 * 1024 * 1024),
-                resolver=upstream.resolver(),
-            )
-        except httpclient.HTTPClientError as err:
-            if err.code in (401, 403):
-                self.log.error("mooring proxy: the service refused the proxy's token (%s)", err.code)
-                raise web.HTTPError(502, "the chat service refused the Jupyter proxy's credentials") from None
-            if err.code == 599:
-                _send_unavailable(self, self.endpoint)
-                return
-            raise web.HTTPError(502, f"the chat service refused the connection ({err.code})") from None
+            service = await dial(upstream.socket_path, upstream.host, upstream.port, timeout=5)
         except (OSError, TimeoutError) as err:
-            self.log.debug("mooring proxy: upstream websocket failed: %s", err)
+            self.log.debug("mooring proxy: dialling the service failed: %s", err)
             _send_unavailable(self, self.endpoint)
             return
         try:
-            # Returns when the browser's connection ends, or at once when its handshake fails.
-            await super().get(*args, **kwargs)
-        finally:
-            self._close_upstream(None, None)
-
-    def open(self, *args, **kwargs):  # type: ignore[override]
-        super().open(*args, **kwargs)
-        self._relay = asyncio.ensure_future(self._relay_to_browser())
-
-    async def _relay_to_browser(self) -> None:
-        upstream = self.upstream
-        assert upstream is not None
-        while True:
-            # Not reading leaves the frame in the service's socket: that is the backpressure.
-            if not await self._to_browser.room():
-                self._close_both(TRY_AGAIN_LATER, "too slow to read; reconnect and resume")
-                return
-            message = await upstream.read_message()
-            if message is None:
-                self._close_down(upstream.close_code or 1011, upstream.close_reason or "")
-                return
-            try:
-                self._to_browser.add(self.write_message(message, binary=isinstance(message, bytes)), len(message))
-            except WebSocketClosedError:
-                self._close_upstream(None, None)
-                return
-
-    async def on_message(self, message: str | bytes) -> None:  # type: ignore[override]
-        # Tornado reads the browser's next frame only after this returns.
-        upstream = self.upstream
-        if upstream is None or self._closing:
+            await service.write(self._upgrade_request(upstream))
+            head = await asyncio.wait_for(service.read_until(b"\r\n\r\n", max_bytes=1 << 16), 15)
+            status_line, _, header_text = head.decode("latin-1").partition("\r\n")
+            status = httputil.parse_response_start_line(status_line).code
+            answer = httputil.HTTPHeaders.parse(header_text)
+        except (OSError, TimeoutError, StreamClosedError, httputil.HTTPInputError) as err:
+            service.close()
+            self.log.debug("mooring proxy: the service's upgrade failed: %s", err)
+            _send_unavailable(self, self.endpoint)
             return
-        try:
-            self._to_service.add(upstream.write_message(message, binary=isinstance(message, bytes)), len(message))
-        except WebSocketClosedError:
-            self._close_down(1011, "upstream closed")
-            return
-        if not await self._to_service.room():
-            self._close_both(TRY_AGAIN_LATER, "the chat service is not reading; reconnect")
-
-    def on_close(self) -> None:
-        self._close_upstream(self.close_code, self.close_reason)
-
-    def _close_both(self, code: int, reason: str) -> None:
-        self._close_down(code, reason)
-        self._close_upstream(code, reason)
-
-    def _close_down(self, code: int, reason: str) -> None:
-        if self._closing:
-            return
-        self._closing = True
-        # 1005/1006 are reserved and cannot be sent; report an abnormal upstream end as 1011.
-        if code in (1005, 1006, 1015):
-            code = 1011
-        self.close(code, reason)
-
-    def _close_upstream(self, code: int | None, reason: str | None) -> None:
-        upstream = self.upstream
-        if upstream is not None and upstream.protocol is not None:
-            if code in (None, 1005, 1006, 1015):
-                code = 1000
-            upstream.close(code, reason)
+        if status != 101:
+            service.close()
+            if status in (401, 403):
+                self.log.error("mooring proxy: the service refused the proxy's token (%s)", status)
+                raise web.HTTPError(502, "the chat service refused the Jupyter proxy's credentials")
+            raise web.HTTPError(502, f"the chat service refused the connection ({status})")
+        self.clear_header("Content-Type")
+        self.set_status(101)
+        self.set_header("Upgrade", "websocket")
+        self.set_header("Connection", "Upgrade")
+        self.set_header("Sec-WebSocket-Accept", answer.get("Sec-WebSocket-Accept", ""))
+        self.finish()
+        browser = self.detach()
+        browser.set_nodelay(True)
+        await splice(browser, service, self.endpoint.max_buffered_bytes, self.endpoint.stall_timeout)

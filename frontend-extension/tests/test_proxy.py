@@ -1,5 +1,5 @@
 """The proxy: Jupyter's auth in front, the service token behind, the upgrade checked before
-the service is dialled, backpressure with a bound, 503 when the service is down."""
+the service is dialled, the two sockets spliced with backpressure and a bound, 503 when the service is down."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ async def test_a_browser_gone_during_the_upstream_handshake_leaves_no_service_so
     assert recorder.open_sockets == 0
 
 
-async def test_a_client_that_never_reads_ends_with_1013_and_jupyters_memory_stays_bounded(jp_ws_fetch, fake_service):
+async def test_a_client_that_never_reads_is_cut_off_and_jupyters_memory_stays_bounded(jp_ws_fetch, fake_service):
     _, recorder = fake_service
     # tornado's client stops reading its socket once one message waits unread
     ws = await jp_ws_fetch("mooring", "api", "chat")
@@ -221,12 +221,14 @@ async def test_a_client_that_never_reads_ends_with_1013_and_jupyters_memory_stay
     received = 0
     while await ws.read_message() is not None:
         received += 1
-    assert ws.close_code == 1013
+    # No close frame can be put behind bytes the client does not read: the proxy ends the TCP connection (1006 at
+    # the client, which reconnects and resumes as after 1013).
+    assert ws.close_code is None
     assert received < 1600
     assert grown < 40 * MIB, f"Jupyter grew by {grown / MIB:.0f} MiB"
 
 
-async def test_a_service_that_stops_reading_ends_the_browsers_connection_with_1013(jp_ws_fetch, fake_service):
+async def test_a_service_that_stops_reading_ends_the_browsers_connection(jp_ws_fetch, fake_service):
     ws = await jp_ws_fetch("mooring", "api", "chat")
     assert json.loads(await ws.read_message())["type"] == "welcome"
     ws.write_message(json.dumps({"type": "deaf"}))
@@ -237,4 +239,4 @@ async def test_a_service_that_stops_reading_ends_the_browsers_connection_with_10
         ws.write_message(frame)
         await asyncio.sleep(0)
     assert await asyncio.wait_for(ws.read_message(), 60) is None
-    assert ws.close_code == 1013
+    assert ws.close_code is None, "the proxy ends the TCP connection: 1006 at the client, which reconnects"
