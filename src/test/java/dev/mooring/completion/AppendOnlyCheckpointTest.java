@@ -41,7 +41,7 @@ class AppendOnlyCheckpointTest {
     @Inject
     ChatConfig config;
 
-    private final List<FinalState> ended = new ArrayList<>();
+    private final EndRecorder owner = new EndRecorder();
     private final List<String> sent = new ArrayList<>();
 
     @Test
@@ -70,7 +70,7 @@ class AppendOnlyCheckpointTest {
         assertReplaysAsSent(run.id());
 
         run.end(CompletionStatus.COMPLETED, null);
-        assertTrue(store.finish(ended.get(0)));
+        assertTrue(store.finish(owner.ended.get(0)));
         assertEquals(List.of(), segmentSeqs(run.id()), "the end folds the segments into the row");
         assertEquals(String.join("", sent), rowText(run.id()));
         assertReplaysAsSent(run.id());
@@ -124,7 +124,7 @@ class AppendOnlyCheckpointTest {
         assertEquals("kept also kept", stored.text());
         assertEquals(2, stored.lastSeq());
         checkpointer.pass();
-        assertEquals(CompletionStatus.INTERRUPTED, ended.get(0).status(), "the run learns it lost the answer");
+        assertEquals(CompletionStatus.INTERRUPTED, owner.ended.get(0).status(), "the run learns it lost the answer");
     }
 
     private void send(CompletionRun run, String delta) {
@@ -193,21 +193,7 @@ class AppendOnlyCheckpointTest {
         }
         UUID id = UUID.randomUUID();
         store.insert(id, conversation, question, answer, "", config.nodeName(), Instant.now().plusSeconds(60));
-        return new CompletionRun(id, conversation, answer, "", new RunOwner() {
-            @Override
-            public void ended(CompletionRun ending, FinalState state) {
-                ended.add(state);
-            }
-
-            @Override
-            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
-            }
-
-            @Override
-            public int maxSteps() {
-                return 0;
-            }
-        }, null);
+        return owner.run(id, conversation, answer);
     }
 
     private String rowText(UUID id) throws SQLException {

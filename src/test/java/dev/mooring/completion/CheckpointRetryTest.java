@@ -99,7 +99,7 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        CompletionRun run = run(new ArrayList<>());
+        CompletionRun run = new EndRecorder().run(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();
@@ -129,36 +129,17 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        List<FinalState> ended = new ArrayList<>();
-        CompletionRun run = run(ended);
+        EndRecorder owner = new EndRecorder();
+        CompletionRun run = owner.run(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         live.add(run);
         run.onDelta("first ");
         store.notOwned = true;
         checkpointer.pass();
-        assertTrue(ended.isEmpty(), "its question's transaction has not committed: the run goes on");
+        assertTrue(owner.ended.isEmpty(), "its question's transaction has not committed: the run goes on");
 
         store.stored = new StoredCompletion(run.id(), UUID.randomUUID(), UUID.randomUUID(),
                 CompletionStatus.INTERRUPTED, "", 0, "", CompletionError.interrupted(), null, null, "");
         checkpointer.pass();
-        assertEquals(1, ended.size(), "another node ended it: the run ends, to be told the stored end");
-    }
-
-    /** A run whose ends are added to {@code ended}. */
-    private static CompletionRun run(List<FinalState> ended) {
-        return new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "", new RunOwner() {
-            @Override
-            public void ended(CompletionRun run, FinalState state) {
-                ended.add(state);
-            }
-
-            @Override
-            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
-            }
-
-            @Override
-            public int maxSteps() {
-                return 0;
-            }
-        }, null);
+        assertEquals(1, owner.ended.size(), "another node ended it: the run ends, to be told the stored end");
     }
 }
