@@ -21,8 +21,9 @@ interface AgentStore {
     String request(UUID id);
 
     /**
-     * A model turn ended with tool calls: stores its progress and the calls, and makes the answer {@code waiting}
-     * (owned by no node). Nothing is written when the answer is no longer running (it ended meanwhile).
+     * A model turn ended with tool calls: stores its progress (the whole text so far, from seq 1, in place of its
+     * checkpointed segments) and the calls, and makes the answer {@code waiting} (owned by no node). Nothing is
+     * written when the answer is no longer running (it ended meanwhile).
      *
      * @return whether the answer now waits
      */

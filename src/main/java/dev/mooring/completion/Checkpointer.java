@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes running completions durable: on start-up, marks {@code interrupted} what a previous process left running;
- * then, every checkpoint interval, writes the progress of every completion that changed, all in one transaction
+ * then, every checkpoint interval, writes the new chunks of every completion that changed, all in one transaction
  * (row by row when the database refuses the batch, so one bad row holds back only itself), and renews this node's
  * lease on what it runs (a run whose row is no longer this process's, because another node ended it, ends with the
  * stored end); and, every lease, interrupts what dead nodes left running.
@@ -79,7 +79,7 @@ class Checkpointer {
                 for (int i = 0; i < runs.size(); i++) {
                     CompletionRun run = runs.get(i);
                     if (stored.lost().contains(run.id())) {
-                        endIfEndedElsewhere(run);
+                        settleUnwritten(run, batch.get(i));
                     } else if (!stored.refused().containsKey(run.id())) {
                         run.checkpointed(batch.get(i).lastSeq());
                     }
@@ -104,13 +104,19 @@ class Checkpointer {
 
     /**
      * A run whose row the checkpoint did not write: if another node ended the answer while this one could not renew
-     * its lease, the run ends too, and tells the stored end. Any other such row is left alone: its insert has not
-     * committed yet, or the run itself has just paused it to wait for tool results.
+     * its lease, the run ends too, and tells the stored end. If the row holds more than the run knows is stored (a
+     * pass whose commit was reported failed had been applied), the run learns it, and the next pass writes only what
+     * comes after. Any other such row is left alone: its insert has not committed yet, or the run itself has just
+     * paused it to wait for tool results.
      */
-    private void endIfEndedElsewhere(CompletionRun run) {
-        if (store.find(run.id()).map(stored -> stored.status().ended()).orElse(false)) {
-            run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
-        }
+    private void settleUnwritten(CompletionRun run, Progress progress) {
+        store.find(run.id()).ifPresent(stored -> {
+            if (stored.status().ended()) {
+                run.end(CompletionStatus.INTERRUPTED, CompletionError.interrupted());
+            } else if (stored.status() == CompletionStatus.RUNNING && stored.lastSeq() >= progress.firstSeq()) {
+                run.checkpointed(stored.lastSeq());
+            }
+        });
     }
 
     /** Logs each completion whose row the database refuses once, when it starts refusing it. */

@@ -172,7 +172,7 @@ final class CompletionRun implements ModelStreamListener {
                 for (ToolCall call : toolCalls) {
                     calls.add(ToolEvent.call(id, lastSeq + calls.size() + 1, call));
                 }
-                progress = new Progress(id, text.toString(), lastSeq, chunkLengths.toString());
+                progress = new Progress(id, 1, lastSeq, text.toString(), chunkLengths.toString());
             }
         }
         if (progress == null) {
@@ -347,15 +347,22 @@ final class CompletionRun implements ModelStreamListener {
 
     /**
      * The progress to write, if any chunk arrived since the last stored checkpoint (or {@code always}, to renew a
-     * lease). It stays due until {@link #checkpointed} reports it stored, so a failed pass is written by the next;
-     * an ending run's progress is written too (its lease held) until its end is stored. A waiting run has none: its
-     * calls and results are stored as they come, and it holds no lease.
+     * lease): only the chunks after it. It stays due until {@link #checkpointed} reports it stored, so a failed pass
+     * is written by the next; an ending run's progress is written too (its lease held) until its end is stored. A
+     * waiting run has none: its calls and results are stored as they come, and it holds no lease.
      */
     synchronized Progress progress(boolean always) {
         if (phase == Phase.ENDED || phase == Phase.WAITING || (!always && lastSeq == checkpointedSeq)) {
             return null;
         }
-        return new Progress(id, text.toString(), lastSeq, chunkLengths.toString());
+        StringBuilder lengths = new StringBuilder();
+        for (long seq = checkpointedSeq + 1; seq <= lastSeq; seq++) {
+            if (!events.containsKey(seq)) {
+                lengths.append(lengths.isEmpty() ? "" : ",").append(offsets[(int) seq - 1] - textBefore(seq));
+            }
+        }
+        long first = checkpointedSeq + 1;
+        return new Progress(id, first, lastSeq, text.substring(textBefore(first)), lengths.toString());
     }
 
     /** Notes that the progress up to {@code seq} is stored. */
@@ -428,7 +435,11 @@ final class CompletionRun implements ModelStreamListener {
     }
 
     private String chunk(long seq) {
-        int start = seq == 1 ? 0 : offsets[(int) seq - 2];
-        return text.substring(start, offsets[(int) seq - 1]);
+        return text.substring(textBefore(seq), offsets[(int) seq - 1]);
+    }
+
+    /** Where the text of {@code seq} begins: the end of everything before it. */
+    private int textBefore(long seq) {
+        return seq == 1 ? 0 : offsets[(int) seq - 2];
     }
 }

@@ -75,6 +75,7 @@ class JdbcAgentStore implements AgentStore {
                     return false;
                 }
             }
+            CompletionSegments.delete(c, progress.id());
             for (ToolEvent call : calls) {
                 insert(c, call, now);
             }

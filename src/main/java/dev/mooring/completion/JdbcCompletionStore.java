@@ -35,8 +35,8 @@ class JdbcCompletionStore implements CompletionStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcCompletionStore.class);
 
-    private static final String SUMMARY = "SELECT id, message_id, status, last_seq, text "
-            + "FROM completion WHERE ";
+    private static final String SUMMARY = "SELECT c.id, c.message_id, c.status, c.last_seq, c.text, s.text "
+            + "FROM completion c LEFT JOIN completion_segment s ON s.completion_id = c.id WHERE c.";
 
     private final DataSource dataSource;
     /** What this process writes as the owner of the answers it runs, and checks in every write. */
@@ -121,39 +121,43 @@ class JdbcCompletionStore implements CompletionStore {
         }
     }
 
-    /** Writes the batch; returns the ids whose row was not this process's running answer any more. */
+    /**
+     * Writes the batch: each row's last seq and lease, only where the row is this process's running answer and
+     * stored exactly up to the seq before the progress's first (so no chunk is stored twice or skipped), then the new
+     * chunks as segments; returns the ids whose row it did not write.
+     */
     private List<UUID> writeProgress(Connection c, Collection<Progress> batch, String node, OffsetDateTime lease,
                                      OffsetDateTime now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET text = ?, last_seq = ?, "
-                + "chunk_lengths = ?, owner_node = ?, lease_until = ?, updated_at = ? "
-                + "WHERE id = ? AND status = ? AND owner_token = ?")) {
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE completion SET last_seq = ?, owner_node = ?, "
+                + "lease_until = ?, updated_at = ? WHERE id = ? AND status = ? AND owner_token = ? AND last_seq = ?")) {
             for (Progress p : batch) {
-                ps.setString(1, StoredText.encode(p.text()));
-                ps.setLong(2, p.lastSeq());
-                ps.setString(3, p.chunkLengths());
-                ps.setString(4, node);
-                ps.setObject(5, lease);
-                ps.setObject(6, now);
-                ps.setObject(7, p.id());
-                ps.setString(8, CompletionStatus.RUNNING.label());
-                ps.setString(9, token);
+                ps.setLong(1, p.lastSeq());
+                ps.setString(2, node);
+                ps.setObject(3, lease);
+                ps.setObject(4, now);
+                ps.setObject(5, p.id());
+                ps.setString(6, CompletionStatus.RUNNING.label());
+                ps.setString(7, token);
+                ps.setLong(8, p.firstSeq() - 1);
                 ps.addBatch();
             }
-            int[] counts = ps.executeBatch();
-            List<UUID> lost = new ArrayList<>();
-            int i = 0;
-            for (Progress p : batch) {
-                if (counts[i++] == 0) {
-                    lost.add(p.id());
-                }
-            }
-            return lost;
+            counts = ps.executeBatch();
         }
+        CompletionSegments.append(c, batch, token);
+        List<UUID> lost = new ArrayList<>();
+        int i = 0;
+        for (Progress p : batch) {
+            if (counts[i++] == 0) {
+                lost.add(p.id());
+            }
+        }
+        return lost;
     }
 
     /**
      * Writes the end only while the row is this process's running answer, or waits for tool results (owned by no
-     * node): a fenced write changes nothing.
+     * node): a fenced write changes nothing. The whole text goes on the row and its segments are deleted.
      */
     @Override
     public boolean finish(FinalState state) {
@@ -183,6 +187,7 @@ class JdbcCompletionStore implements CompletionStore {
                 written[0] = ps.executeUpdate() == 1;
             }
             if (written[0]) {
+                CompletionSegments.delete(c, state.id());
                 try (PreparedStatement ps = c.prepareStatement("UPDATE conversation SET updated_at = ? WHERE id = ?")) {
                     ps.setObject(1, now);
                     ps.setObject(2, state.conversationId());
@@ -201,22 +206,31 @@ class JdbcCompletionStore implements CompletionStore {
     @Override
     public Optional<StoredCompletion> find(UUID id) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT conversation_id, message_id, status, text, last_seq, "
-                     + "chunk_lengths, error_code, error_message, error_retryable, owner_node, lease_until, owner_user "
-                     + "FROM completion WHERE id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT c.conversation_id, c.message_id, c.status, c.text, "
+                     + "c.last_seq, c.chunk_lengths, c.error_code, c.error_message, c.error_retryable, c.owner_node, "
+                     + "c.lease_until, c.owner_user, s.text, s.chunk_lengths FROM completion c "
+                     + "LEFT JOIN completion_segment s ON s.completion_id = c.id WHERE c.id = ? ORDER BY s.first_seq")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
+                CompletionSegments.Stored text = new CompletionSegments.Stored(rs.getString(4), rs.getString(6));
                 String errorCode = rs.getString(7);
                 CompletionError error = errorCode == null ? null : new CompletionError(errorCodeOf(errorCode),
                         StoredText.decode(rs.getString(8)), rs.getBoolean(9));
                 OffsetDateTime lease = rs.getObject(11, OffsetDateTime.class);
-                return Optional.of(new StoredCompletion(id, rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        CompletionStatus.ofLabel(rs.getString(3)), StoredText.decode(rs.getString(4)), rs.getLong(5),
-                        rs.getString(6),
-                        error, rs.getString(10), lease == null ? null : lease.toInstant(), rs.getString(12)));
+                UUID conversationId = rs.getObject(1, UUID.class);
+                UUID messageId = rs.getObject(2, UUID.class);
+                CompletionStatus status = CompletionStatus.ofLabel(rs.getString(3));
+                long lastSeq = rs.getLong(5);
+                String ownerNode = rs.getString(10);
+                String ownerUser = rs.getString(12);
+                do {
+                    text.add(rs.getString(13), rs.getString(14));
+                } while (rs.next());
+                return Optional.of(new StoredCompletion(id, conversationId, messageId, status, text.text(), lastSeq,
+                        text.chunkLengths(), error, ownerNode, lease == null ? null : lease.toInstant(), ownerUser));
             }
         } catch (SQLException e) {
             throw unreadable(e);
@@ -235,14 +249,22 @@ class JdbcCompletionStore implements CompletionStore {
 
     private List<CompletionSummary> summaries(String condition, UUID value) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(SUMMARY + condition)) {
+             PreparedStatement ps = c.prepareStatement(SUMMARY + condition + " ORDER BY c.id, s.first_seq")) {
             ps.setObject(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 List<CompletionSummary> summaries = new ArrayList<>();
-                while (rs.next()) {
-                    summaries.add(new CompletionSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            CompletionStatus.ofLabel(rs.getString(3)), rs.getLong(4),
-                            StoredText.decode(rs.getString(5))));
+                boolean more = rs.next();
+                while (more) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    UUID messageId = rs.getObject(2, UUID.class);
+                    CompletionStatus status = CompletionStatus.ofLabel(rs.getString(3));
+                    long lastSeq = rs.getLong(4);
+                    CompletionSegments.Stored text = new CompletionSegments.Stored(rs.getString(5), "");
+                    do {
+                        text.add(rs.getString(6), "");
+                        more = rs.next();
+                    } while (more && id.equals(rs.getObject(1, UUID.class)));
+                    summaries.add(new CompletionSummary(id, messageId, status, lastSeq, text.text()));
                 }
                 return summaries;
             }
@@ -261,7 +283,10 @@ class JdbcCompletionStore implements CompletionStore {
         return interrupt("(owner_node IS NULL OR owner_node <> ?) AND lease_until < ?", exceptNode, now);
     }
 
-    /** Marks interrupted the running completions that match {@code condition} (a value, then a time); how many. */
+    /**
+     * Marks interrupted the running completions that match {@code condition} (a value, then a time), their stored
+     * segments folded into their rows; how many.
+     */
     private int interrupt(String condition, Object value, Instant now) {
         int[] count = new int[1];
         inTransaction(c -> {
@@ -277,6 +302,9 @@ class JdbcCompletionStore implements CompletionStore {
                 ps.setObject(6, value);
                 ps.setObject(7, utc(now));
                 count[0] = ps.executeUpdate();
+            }
+            if (count[0] > 0) {
+                CompletionSegments.foldEnded(c);
             }
         });
         return count[0];

@@ -99,7 +99,7 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        CompletionRun run = run(new ArrayList<>());
+        CompletionRun run = new EndRecorder().run(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         live.add(run);
         run.onDelta("first ");
         checkpointer.pass();
@@ -113,15 +113,15 @@ class CheckpointRetryTest {
         store.down = false;
         checkpointer.pass();
         assertEquals(2, store.written.size(), "the progress the failed pass missed is written now");
-        assertEquals("first second", store.written.get(1).text());
-        assertEquals(2, store.written.get(1).lastSeq());
-        assertEquals("6,6", store.written.get(1).chunkLengths());
+        assertEquals(new Progress(run.id(), 2, 2, "second", "6"), store.written.get(1),
+                "only what is new since the stored checkpoint");
 
         checkpointer.pass();
         assertEquals(2, store.written.size(), "stored progress is not written again");
         run.onDelta("!");
+        run.onDelta("?!");
         checkpointer.pass();
-        assertEquals("first second!", store.written.get(store.written.size() - 1).text());
+        assertEquals(new Progress(run.id(), 3, 4, "!?!", "1,2"), store.written.get(store.written.size() - 1));
     }
 
     @Test
@@ -129,36 +129,17 @@ class CheckpointRetryTest {
         FlakyStore store = new FlakyStore();
         LocalLiveCompletions live = new LocalLiveCompletions();
         Checkpointer checkpointer = new Checkpointer(store, live, config());
-        List<FinalState> ended = new ArrayList<>();
-        CompletionRun run = run(ended);
+        EndRecorder owner = new EndRecorder();
+        CompletionRun run = owner.run(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         live.add(run);
         run.onDelta("first ");
         store.notOwned = true;
         checkpointer.pass();
-        assertTrue(ended.isEmpty(), "its question's transaction has not committed: the run goes on");
+        assertTrue(owner.ended.isEmpty(), "its question's transaction has not committed: the run goes on");
 
         store.stored = new StoredCompletion(run.id(), UUID.randomUUID(), UUID.randomUUID(),
                 CompletionStatus.INTERRUPTED, "", 0, "", CompletionError.interrupted(), null, null, "");
         checkpointer.pass();
-        assertEquals(1, ended.size(), "another node ended it: the run ends, to be told the stored end");
-    }
-
-    /** A run whose ends are added to {@code ended}. */
-    private static CompletionRun run(List<FinalState> ended) {
-        return new CompletionRun(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "", new RunOwner() {
-            @Override
-            public void ended(CompletionRun run, FinalState state) {
-                ended.add(state);
-            }
-
-            @Override
-            public void paused(CompletionRun paused, Progress progress, List<ToolEvent> calls) {
-            }
-
-            @Override
-            public int maxSteps() {
-                return 0;
-            }
-        }, null);
+        assertEquals(1, owner.ended.size(), "another node ended it: the run ends, to be told the stored end");
     }
 }

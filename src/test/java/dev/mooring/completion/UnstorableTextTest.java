@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(PatientModel.class)
 class UnstorableTextTest {
 
+    /** Where an answer's text is stored: its segments while it runs, its row once it ends. */
+    private static final List<String> TEXT_TABLES = List.of("completion", "completion_segment");
+
     @TestHTTPResource("/")
     URL base;
 
@@ -166,16 +169,21 @@ class UnstorableTextTest {
         }
     }
 
-    /** Makes the database refuse any completion row whose text contains {@code marker}. */
+    /** Makes the database refuse any completion row or segment whose text contains {@code marker}. */
     private void refuse(String marker) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE completion ADD CONSTRAINT test_refused_text CHECK (text NOT LIKE '%" + marker + "%')");
+            for (String table : TEXT_TABLES) {
+                s.execute("ALTER TABLE " + table + " ADD CONSTRAINT test_refused_text_" + table
+                        + " CHECK (text NOT LIKE '%" + marker + "%')");
+            }
         }
     }
 
     private void allow() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE completion DROP CONSTRAINT IF EXISTS test_refused_text");
+            for (String table : TEXT_TABLES) {
+                s.execute("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS test_refused_text_" + table);
+            }
         }
     }
 }
