@@ -79,6 +79,7 @@ public class ChatChannel {
             return;
         }
         metrics.connectionClosed();
+        session.discardUnwritten();
         followers.forget(session);
         for (Subscription s : session.subscriptions()) {
             completions.unsubscribe(s.completionId, s);
@@ -148,12 +149,12 @@ public class ChatChannel {
             chat(session, chat);
         } else if (frame instanceof ClientFrame.Resume resume) {
             UUID id = resume.completionId();
-            completions.resume(id, resume.afterSeq(), session.user(), () -> session.subscribe(id, resume.afterSeq()));
+            session.follow(id, resume.afterSeq(), s -> completions.resume(id, resume.afterSeq(), session.user(), s));
         } else if (frame instanceof ClientFrame.Cancel cancel) {
             UUID id = cancel.completionId();
             completions.cancel(id, session.user());
             if (!session.following(id)) {
-                completions.tellEnd(id, session.user(), () -> session.subscribe(id, 0));
+                session.follow(id, 0, s -> completions.tellEnd(id, session.user(), s));
             }
         } else if (frame instanceof ClientFrame.ToolResult result) {
             boolean duplicate = completions.takeToolResult(result.completionId(), session.user(),
@@ -186,7 +187,7 @@ public class ChatChannel {
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
             session.started.add(id);
-            completions.follow(id, session.user(), () -> session.subscribe(id, 0));
+            session.follow(id, 0, s -> completions.follow(id, session.user(), s));
             followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }

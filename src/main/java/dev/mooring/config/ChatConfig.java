@@ -110,7 +110,7 @@ public interface ChatConfig {
         @WithDefault("5m")
         Duration retainAfterEnd();
 
-        /** Outgoing frames a connection may have unwritten before its subscriptions are dropped. */
+        /** Live outgoing frames (not a replay's) a connection may have unwritten before it is closed with 1013. */
         @WithDefault("4096")
         int maxPendingWrites();
 
