@@ -46,10 +46,11 @@ public class ChatChannel {
     private final OpenConnections connections;
     private final Followers followers;
     private final ChatModelGateway model;
+    private final QuestionGate gate;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
-                 Followers followers, ChatModelGateway model) {
+                 Followers followers, ChatModelGateway model, QuestionGate gate) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
@@ -59,6 +60,7 @@ public class ChatChannel {
         this.connections = connections;
         this.followers = followers;
         this.model = model;
+        this.gate = gate;
     }
 
     void open(WebSocketConnection connection) {
@@ -182,7 +184,7 @@ public class ChatChannel {
             throw new ApiException(ErrorCode.RATE_LIMITED, "this connection has " + allowed + " answers being written; "
                     + "send this again once one has ended", true);
         }
-        Acceptance accepted = conversations.accept(Translation.question(session.user(), chat));
+        Acceptance accepted = gate.through(() -> conversations.accept(Translation.question(session.user(), chat)));
         session.send(Translation.accepted(chat.clientMessageId(), accepted));
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();

@@ -114,6 +114,17 @@ public interface ChatConfig {
         @WithDefault("4096")
         int maxPendingWrites();
 
+        /**
+         * Questions stored at once (each holds a database connection while it is); more wait for a place, below the
+         * connection pool's size so that checkpoints and ends keep theirs.
+         */
+        @WithDefault("8")
+        int maxAccepting();
+
+        /** How long a question waits for a place among those being stored before it is refused unavailable. */
+        @WithDefault("1s")
+        Duration acceptWait();
+
         /** Answers one connection may have running at once; another question is refused {@code rate_limited}. */
         @WithDefault("8")
         int maxRunningPerConnection();

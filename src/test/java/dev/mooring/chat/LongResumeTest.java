@@ -37,7 +37,8 @@ class LongResumeTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // the gated answer waits for the replay to be read: the model's silence must not end it
-            return Map.of("chat.model.timeout", "120s");
+            // and a database of its own: the long answer's checkpoints make it large for the tests that follow
+            return Map.of("chat.model.timeout", "120s", "chat.data-dir", "./target/test-data-long-resume");
         }
     }
 
