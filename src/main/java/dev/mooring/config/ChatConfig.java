@@ -1,6 +1,7 @@
 package dev.mooring.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -109,6 +110,13 @@ public interface ChatConfig {
         /** How long a finished completion's chunk log stays in memory for fast resume. */
         @WithDefault("5m")
         Duration retainAfterEnd();
+
+        /**
+         * Heap that ended answers kept for resumes may hold together (estimated); past it the oldest are let go of
+         * first, and their resumes are served from the store.
+         */
+        @WithDefault("64M")
+        MemorySize retainMaxBytes();
 
         /** Live outgoing frames (not a replay's) a connection may have unwritten before it is closed with 1013. */
         @WithDefault("4096")
