@@ -46,12 +46,12 @@ final class ChatSession {
     private final Runnable onTooSlow;
     private final AtomicBoolean tooSlow = new AtomicBoolean();
 
-    private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending, long now,
-                        Consumer<Subscription> onReplaced, Runnable onTooSlow) {
+    private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
+                        long maxQueuedChars, long now, Consumer<Subscription> onReplaced, Runnable onTooSlow) {
         this.connection = connection;
         this.codec = codec;
         this.bucket = bucket;
-        this.outbox = new Outbox(connection, maxPending, this::tooSlow);
+        this.outbox = new Outbox(connection, maxPending, maxQueuedChars, this::tooSlow);
         this.lastFrameAt = now;
         this.lastPingAt = now;
         this.onReplaced = onReplaced;
@@ -65,9 +65,9 @@ final class ChatSession {
      * @param onTooSlow  called once if the connection is closed for leaving too many frames unread
      */
     static ChatSession open(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
-                            Consumer<Subscription> onReplaced, Runnable onTooSlow) {
-        ChatSession session = new ChatSession(connection, codec, bucket, maxPending, System.currentTimeMillis(),
-                onReplaced, onTooSlow);
+                            long maxQueuedChars, Consumer<Subscription> onReplaced, Runnable onTooSlow) {
+        ChatSession session = new ChatSession(connection, codec, bucket, maxPending, maxQueuedChars,
+                System.currentTimeMillis(), onReplaced, onTooSlow);
         connection.userData().put(KEY, session);
         return session;
     }

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * The frames of one connection on their way to its socket, in order: at most {@link #WINDOW} handed to the socket
- * and not yet written, the rest queued until those drain, so a replay of any length goes out at the client's pace.
- * Too many live frames unwritten (queued or in the socket) mean a client that does not read.
+ * and not yet written, the rest queued until those drain, so a long replay goes out at the client's pace. Too many
+ * live frames unwritten (queued or in the socket), or too many characters queued (replays included: a client that
+ * resumes answer after answer and reads nothing), mean a client that does not read.
  */
 final class Outbox {
 
@@ -19,6 +20,7 @@ final class Outbox {
 
     private final WebSocketConnection connection;
     private final int maxLive;
+    private final long maxQueuedChars;
     private final Runnable onTooSlow;
     private final ArrayDeque<Frame> queued = new ArrayDeque<>();
     private final Consumer<Void> liveWritten = v -> written(false);
@@ -26,16 +28,21 @@ final class Outbox {
     private final Consumer<Void> replayWritten = v -> written(true);
     private final Consumer<Throwable> replayFailed = e -> written(true);
     private int inSocket;
+    private long queuedChars;
     /** Live frames queued or in the socket. */
     private int live;
     /** Whether a thread is handing frames to the socket: it takes every frame queued meanwhile. */
     private boolean pumping;
     private boolean discarded;
 
-    /** @param onTooSlow run (once or more) when more than {@code maxLive} live frames are unwritten */
-    Outbox(WebSocketConnection connection, int maxLive, Runnable onTooSlow) {
+    /**
+     * @param onTooSlow run (once or more) when more than {@code maxLive} live frames are unwritten, or more than
+     *                  {@code maxQueuedChars} characters wait for the socket
+     */
+    Outbox(WebSocketConnection connection, int maxLive, long maxQueuedChars, Runnable onTooSlow) {
         this.connection = connection;
         this.maxLive = maxLive;
+        this.maxQueuedChars = maxQueuedChars;
         this.onTooSlow = onTooSlow;
     }
 
@@ -45,10 +52,11 @@ final class Outbox {
             if (discarded || connection.isClosed()) {
                 return;
             }
-            if (!replayed && live >= maxLive) {
+            if ((!replayed && live >= maxLive) || queuedChars + text.length() > maxQueuedChars) {
                 tooSlow = true;
             } else {
                 queued.add(new Frame(text, replayed));
+                queuedChars += text.length();
                 if (!replayed) {
                     live++;
                 }
@@ -65,6 +73,7 @@ final class Outbox {
     synchronized void discard() {
         discarded = true;
         queued.clear();
+        queuedChars = 0;
     }
 
     private void written(boolean replayed) {
@@ -96,6 +105,7 @@ final class Outbox {
                     return;
                 }
                 next = queued.poll();
+                queuedChars -= next.text().length();
                 inSocket++;
             }
             try {

@@ -123,6 +123,13 @@ public interface ChatConfig {
         int maxPendingWrites();
 
         /**
+         * Characters of frames (a replay's included) a connection may have waiting for its socket before it is
+         * closed with 1013: what a client that resumes answer after answer and reads nothing can cost.
+         */
+        @WithDefault("4M")
+        MemorySize maxPendingBytes();
+
+        /**
          * Questions stored at once (each holds a database connection while it is); more wait for a place, below the
          * connection pool's size so that checkpoints and ends keep theirs.
          */
