@@ -303,9 +303,10 @@ final class CompletionRun implements ModelStreamListener {
 
     /**
      * An ended run is kept for resumes only: its text and chunk boundaries, trimmed to size; the chunk lengths
-     * (written only into progress, which an ended run has no more) are dropped.
+     * (written only into progress, which an ended run has no more) and the provider's stream are dropped.
      */
     private void keepOnlyWhatResumesRead() {
+        stream = null;
         text.trimToSize();
         offsets = Arrays.copyOf(offsets, (int) lastSeq);
         chunkLengths = new StringBuilder(0);
