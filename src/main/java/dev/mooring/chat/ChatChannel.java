@@ -66,7 +66,7 @@ public class ChatChannel {
     void open(WebSocketConnection connection) {
         ChatSession session = ChatSession.open(connection, codec, new TokenBucket(config.rateLimit().framesPerSecond(),
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
-                config.completions().maxPendingBytes().asLongValue(),
+                config.completions().maxPendingBytes(),
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
         session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(),

@@ -26,7 +26,7 @@ class HotWindow {
 
     HotWindow(LiveCompletions live, ChatConfig config, MeterRegistry meters) {
         this.live = live;
-        this.maxBytes = config.completions().retainMaxBytes().asLongValue();
+        this.maxBytes = config.completions().retainMaxBytes();
         this.retainMillis = config.completions().retainAfterEnd().toMillis();
         Gauge.builder("mooring.completions.retained", this, HotWindow::runs)
                 .description("ended answers kept in memory for resumes").register(meters);

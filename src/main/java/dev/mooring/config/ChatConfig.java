@@ -1,7 +1,6 @@
 package dev.mooring.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -112,22 +111,22 @@ public interface ChatConfig {
         Duration retainAfterEnd();
 
         /**
-         * Heap that ended answers kept for resumes may hold together (estimated); past it the oldest are let go of
-         * first, and their resumes are served from the store.
+         * Heap in bytes (64 MiB) that ended answers kept for resumes may hold together (estimated); past it the oldest
+         * are let go of first, and their resumes are served from the store.
          */
-        @WithDefault("64M")
-        MemorySize retainMaxBytes();
+        @WithDefault("67108864")
+        long retainMaxBytes();
 
         /** Live outgoing frames (not a replay's) a connection may have unwritten before it is closed with 1013. */
         @WithDefault("4096")
         int maxPendingWrites();
 
         /**
-         * Characters of frames (a replay's included) a connection may have waiting for its socket before it is
-         * closed with 1013: what a client that resumes answer after answer and reads nothing can cost.
+         * Characters of frames (a replay's included; 4 MiB) a connection may have waiting for its socket before it
+         * is closed with 1013: what a client that resumes answer after answer and reads nothing can cost.
          */
-        @WithDefault("4M")
-        MemorySize maxPendingBytes();
+        @WithDefault("4194304")
+        long maxPendingBytes();
 
         /**
          * Questions stored at once (each holds a database connection while it is); more wait for a place, below the

@@ -32,7 +32,7 @@ final class Memory {
         for (ChatLoad.Load load : Bench.loads("bench.memoryLoads", "500x400x20,500x2000x100")) {
             // kept hot for the whole measurement, and no byte bound in the way: what each answer costs
             Map<String, String> env = Map.of("CHAT_COMPLETIONS_RETAIN_AFTER_END", "1h",
-                    "CHAT_COMPLETIONS_RETAIN_MAX_BYTES", "4G");
+                    "CHAT_COMPLETIONS_RETAIN_MAX_BYTES", "4294967296");
             try (Services.Running service = Services.mooring(work.resolve("service-" + run++), model.baseUrl(), env)) {
                 ServerProcess process = service.process();
                 HttpClient http = HttpClient.newHttpClient();

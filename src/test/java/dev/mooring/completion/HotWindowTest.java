@@ -38,7 +38,7 @@ class HotWindowTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // one answer of ANSWER_CHARS fits, two do not; time alone would keep both
-            return Map.of("chat.completions.retain-after-end", "10m", "chat.completions.retain-max-bytes", "24K");
+            return Map.of("chat.completions.retain-after-end", "10m", "chat.completions.retain-max-bytes", "24576");
         }
     }
 
