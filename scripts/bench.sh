@@ -3,6 +3,7 @@
 #   scripts/bench.sh                 every table below, then bench/results.md
 #   scripts/bench.sh latency         answers at once: delivered chunks/s, per-chunk latency, first chunk, CPU
 #   scripts/bench.sh sessions        idle sessions: heap and resident memory per session, heartbeat CPU
+#   scripts/bench.sh memory          heap per answer running and per finished answer kept hot; 1,000 answers/min steady
 #   scripts/bench.sh answers         answers of 100 / 1,000 / 10,000 chunks: checkpoint bytes, resume (H2 and PostgreSQL)
 #   scripts/bench.sh proxy           the same loads directly and through the Jupyter server extension's proxy
 #   scripts/bench.sh profile         where the service's CPU goes per chunk (async-profiler), ranked
@@ -25,14 +26,14 @@ for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=1 ;;
     --compare) TABLES+=(compare) ;;
-    latency | sessions | answers | proxy | profile | compare | scale) TABLES+=("$arg") ;;
-    *) echo "usage: scripts/bench.sh [--smoke] [--compare] [latency|sessions|answers|proxy|profile|compare|scale]..." >&2; exit 2 ;;
+    latency | sessions | memory | answers | proxy | profile | compare | scale) TABLES+=("$arg") ;;
+    *) echo "usage: scripts/bench.sh [--smoke] [--compare] [latency|sessions|memory|answers|proxy|profile|compare|scale]..." >&2; exit 2 ;;
   esac
 done
 if ((SMOKE && ${#TABLES[@]} == 0)); then
-  TABLES=(latency sessions answers proxy profile)
+  TABLES=(latency sessions memory answers proxy profile)
 elif ((${#TABLES[@]} == 0)); then
-  TABLES=(latency sessions answers proxy profile compare)
+  TABLES=(latency sessions memory answers proxy profile compare)
 fi
 
 # ---- build: the service jar (H2), the benchmark classes and their classpath -------------------------------------
@@ -117,6 +118,13 @@ run_sessions() {
   ((SMOKE)) && opts=(-Dbench.sessions=20,50 -Dbench.heartbeatSeconds=1)
   bench sessions "$OUT/sessions.raw" "${opts[@]}"
   section sessions "Idle sessions" "Connected WebSocket clients that answer heartbeats and ask nothing, with the default heartbeats (15 s / 45 s). Heap: used heap after a full GC (jcmd), minus the same before the sessions. Resident memory: VmRSS. CPU: the service's over a quiet window (30 s) with all sessions open, and the part above the same window before any session. One process holds at most 20,000 open files here, so 19,000 is the largest step." "$OUT/sessions.raw"
+}
+
+run_memory() {
+  local opts=()
+  ((SMOKE)) && opts=(-Dbench.memoryLoads=20x40x20)
+  bench memory "$OUT/memory.raw" "${opts[@]}"
+  section memory "Memory per answer" "Used heap after a full GC (jcmd), minus the same before the load, on a fresh service per load (H2): half-way through the answers (running) and 2 s after the last ended (finished, kept hot for resumes: \`chat.completions.retain-after-end\` set to 1 h and \`chat.completions.retain-max-bytes\` to 4 GiB for the measurement, so none is let go of). Estimate: the hot window's own count (\`mooring_completions_retained_bytes\`). Steady state: 5,000 finished answers (1,000 a minute for the default 5 minutes) plus those running at any moment, from the two figures per answer; the default \`chat.completions.retain-max-bytes\` (64 MiB) caps the finished part." "$OUT/memory.raw"
 }
 
 run_answers() {
@@ -210,7 +218,7 @@ fi
   echo "(about four other engineers building and testing on the same 2 cores): they compare versions and designs, they are"
   echo "not capacity figures. Re-run on a quiet machine for those. Load clients and the model server run in one JVM pinned"
   echo "to core 0, the servers under test on core 1 (\`taskset\`)."
-  for table in latency sessions answers proxy profile compare; do
+  for table in latency sessions memory answers proxy profile compare; do
     [[ -f "$OUT/$table.md" ]] && { echo; cat "$OUT/$table.md"; }
   done
 } > bench/results.md

@@ -46,10 +46,11 @@ public class ChatChannel {
     private final OpenConnections connections;
     private final Followers followers;
     private final ChatModelGateway model;
+    private final QuestionGate gate;
 
     ChatChannel(FrameCodec codec, ConversationService conversations, CompletionService completions,
                  Heartbeats heartbeats, ChannelMetrics metrics, ChatConfig config, OpenConnections connections,
-                 Followers followers, ChatModelGateway model) {
+                 Followers followers, ChatModelGateway model, QuestionGate gate) {
         this.codec = codec;
         this.conversations = conversations;
         this.completions = completions;
@@ -59,11 +60,13 @@ public class ChatChannel {
         this.connections = connections;
         this.followers = followers;
         this.model = model;
+        this.gate = gate;
     }
 
     void open(WebSocketConnection connection) {
         ChatSession session = ChatSession.open(connection, codec, new TokenBucket(config.rateLimit().framesPerSecond(),
                         config.rateLimit().burst(), System.nanoTime()), config.completions().maxPendingWrites(),
+                config.completions().maxPendingBytes(),
                 replaced -> completions.unsubscribe(replaced.completionId, replaced), metrics::slowClose);
         metrics.connectionOpened();
         session.send(new ServerFrame.Welcome(1, session.id(), heartbeats.intervalMs(), heartbeats.timeoutMs(),
@@ -79,6 +82,7 @@ public class ChatChannel {
             return;
         }
         metrics.connectionClosed();
+        session.discardUnwritten();
         followers.forget(session);
         for (Subscription s : session.subscriptions()) {
             completions.unsubscribe(s.completionId, s);
@@ -148,12 +152,12 @@ public class ChatChannel {
             chat(session, chat);
         } else if (frame instanceof ClientFrame.Resume resume) {
             UUID id = resume.completionId();
-            completions.resume(id, resume.afterSeq(), session.user(), () -> session.subscribe(id, resume.afterSeq()));
+            session.follow(id, resume.afterSeq(), s -> completions.resume(id, resume.afterSeq(), session.user(), s));
         } else if (frame instanceof ClientFrame.Cancel cancel) {
             UUID id = cancel.completionId();
             completions.cancel(id, session.user());
             if (!session.following(id)) {
-                completions.tellEnd(id, session.user(), () -> session.subscribe(id, 0));
+                session.follow(id, 0, s -> completions.tellEnd(id, session.user(), s));
             }
         } else if (frame instanceof ClientFrame.ToolResult result) {
             boolean duplicate = completions.takeToolResult(result.completionId(), session.user(),
@@ -181,12 +185,12 @@ public class ChatChannel {
             throw new ApiException(ErrorCode.RATE_LIMITED, "this connection has " + allowed + " answers being written; "
                     + "send this again once one has ended", true);
         }
-        Acceptance accepted = conversations.accept(Translation.question(session.user(), chat));
+        Acceptance accepted = gate.through(() -> conversations.accept(Translation.question(session.user(), chat)));
         session.send(Translation.accepted(chat.clientMessageId(), accepted));
         if (!accepted.duplicate()) {
             UUID id = accepted.completionId();
             session.started.add(id);
-            completions.follow(id, session.user(), () -> session.subscribe(id, 0));
+            session.follow(id, 0, s -> completions.follow(id, session.user(), s));
             followers.asked(session, Translation.asked(chat, accepted), accepted.conversationId(), id);
         }
     }

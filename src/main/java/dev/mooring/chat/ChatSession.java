@@ -13,13 +13,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The state of one open connection, kept in the connection's own user data: when it last spoke, its frame budget,
- * its subscriptions, the conversations it follows and its unwritten frames. A connection that cannot keep up is closed (the client resumes from
- * its last seq); it never slows a completion.
+ * its subscriptions, the conversations it follows and its unwritten frames ({@link Outbox}). A connection that cannot
+ * keep up with live frames is closed (the client resumes from its last seq); it never slows a completion.
  */
 final class ChatSession {
 
@@ -38,10 +38,7 @@ final class ChatSession {
     /** The answers this connection asked for that may still run; only its inbound thread touches it. */
     final Set<UUID> started = new HashSet<>();
     private final FrameCodec codec;
-    private final int maxPending;
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Consumer<Void> written;
-    private final Consumer<Throwable> failed;
+    private final Outbox outbox;
     private final Map<UUID, Subscription> subscriptions = new ConcurrentHashMap<>(4);
     /** The conversations it follows (see {@link Followers}). */
     final Set<UUID> following = ConcurrentHashMap.newKeySet(2);
@@ -49,18 +46,16 @@ final class ChatSession {
     private final Runnable onTooSlow;
     private final AtomicBoolean tooSlow = new AtomicBoolean();
 
-    private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending, long now,
-                        Consumer<Subscription> onReplaced, Runnable onTooSlow) {
+    private ChatSession(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
+                        long maxQueuedChars, long now, Consumer<Subscription> onReplaced, Runnable onTooSlow) {
         this.connection = connection;
         this.codec = codec;
         this.bucket = bucket;
-        this.maxPending = maxPending;
+        this.outbox = new Outbox(connection, maxPending, maxQueuedChars, this::tooSlow);
         this.lastFrameAt = now;
         this.lastPingAt = now;
         this.onReplaced = onReplaced;
         this.onTooSlow = onTooSlow;
-        this.written = v -> pending.decrementAndGet();
-        this.failed = e -> pending.decrementAndGet();
     }
 
     /**
@@ -70,9 +65,9 @@ final class ChatSession {
      * @param onTooSlow  called once if the connection is closed for leaving too many frames unread
      */
     static ChatSession open(WebSocketConnection connection, FrameCodec codec, TokenBucket bucket, int maxPending,
-                            Consumer<Subscription> onReplaced, Runnable onTooSlow) {
-        ChatSession session = new ChatSession(connection, codec, bucket, maxPending, System.currentTimeMillis(),
-                onReplaced, onTooSlow);
+                            long maxQueuedChars, Consumer<Subscription> onReplaced, Runnable onTooSlow) {
+        ChatSession session = new ChatSession(connection, codec, bucket, maxPending, maxQueuedChars,
+                System.currentTimeMillis(), onReplaced, onTooSlow);
         connection.userData().put(KEY, session);
         return session;
     }
@@ -96,23 +91,30 @@ final class ChatSession {
     }
 
     void send(ServerFrame frame) {
-        send(codec.encode(frame));
+        send(frame, false);
     }
 
-    /** Queues a frame for writing; closes the connection instead if too many are unwritten. */
     void send(String frame) {
-        if (connection.isClosed()) {
-            return;
+        send(frame, false);
+    }
+
+    void send(ServerFrame frame, boolean replayed) {
+        send(codec.encode(frame), replayed);
+    }
+
+    /**
+     * Queues a frame for writing. A live frame closes the connection instead if too many live ones are unwritten;
+     * a replayed one never does (a replay is only as long as the answer, and is written as the socket drains).
+     */
+    void send(String frame, boolean replayed) {
+        outbox.add(frame, replayed);
+    }
+
+    private void tooSlow() {
+        if (tooSlow.compareAndSet(false, true)) {
+            onTooSlow.run();
+            close(TRY_AGAIN_LATER, "too slow to read; reconnect and resume");
         }
-        if (pending.incrementAndGet() > maxPending) {
-            pending.decrementAndGet();
-            if (tooSlow.compareAndSet(false, true)) {
-                onTooSlow.run();
-                close(TRY_AGAIN_LATER, "too slow to read; reconnect and resume");
-            }
-            return;
-        }
-        connection.sendText(frame).subscribe().with(written, failed);
     }
 
     void close(int code, String reason) {
@@ -121,14 +123,34 @@ final class ChatSession {
         }
     }
 
-    /** A new subscription to {@code completionId} from {@code afterSeq}, replacing any earlier one of this connection. */
-    Subscription subscribe(UUID completionId, long afterSeq) {
+    /**
+     * A new subscription to {@code completionId} from {@code afterSeq}, replacing any earlier one of this connection.
+     * What it is sent counts as a replay until {@link #caughtUp} says the backlog was handed over.
+     */
+    private Subscription subscribe(UUID completionId, long afterSeq) {
         Subscription s = new Subscription(this, completionId, afterSeq);
         Subscription earlier = subscriptions.put(completionId, s);
         if (earlier != null) {
             onReplaced.accept(earlier);
         }
         return s;
+    }
+
+    /**
+     * Subscribes to {@code completionId} from {@code afterSeq} through {@code attach}, which replays the backlog to
+     * the subscription before it returns; what the subscription is sent after that is live.
+     */
+    void follow(UUID completionId, long afterSeq, Consumer<Supplier<Subscription>> attach) {
+        Subscription[] made = new Subscription[1];
+        attach.accept(() -> made[0] = subscribe(completionId, afterSeq));
+        if (made[0] != null) {
+            made[0].caughtUp();
+        }
+    }
+
+    /** The connection closed: frames not yet written are dropped. */
+    void discardUnwritten() {
+        outbox.discard();
     }
 
     boolean following(UUID completionId) {

@@ -58,7 +58,7 @@ class Followers {
         for (ChatSession follower : byConversation.getOrDefault(conversationId, Set.of())) {
             if (follower != asker) {
                 follower.send(asked);
-                completions.follow(completionId, follower.user(), () -> follower.subscribe(completionId, 0));
+                follower.follow(completionId, 0, s -> completions.follow(completionId, follower.user(), s));
             }
         }
     }

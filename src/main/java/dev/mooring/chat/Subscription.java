@@ -7,17 +7,26 @@ import dev.mooring.completion.ToolEvent;
 
 import java.util.UUID;
 
-/** One connection following one completion. Remembers the last seq it sent; never sends a seq twice. */
+/**
+ * One connection following one completion. Remembers the last seq it sent; never sends a seq twice. What it sends
+ * before its replay was handed over is a replay: written as the socket drains, however long.
+ */
 final class Subscription implements Subscriber {
 
     final ChatSession session;
     final UUID completionId;
     private long lastSent;
+    private volatile boolean replaying = true;
 
     Subscription(ChatSession session, UUID completionId, long afterSeq) {
         this.session = session;
         this.completionId = completionId;
         this.lastSent = afterSeq;
+    }
+
+    /** The backlog was handed over: what follows is live, and counts if the client does not read it. */
+    void caughtUp() {
+        replaying = false;
     }
 
     @Override
@@ -26,7 +35,7 @@ final class Subscription implements Subscriber {
             return;
         }
         lastSent = chunk.seq();
-        session.send(chunk.rendered(Translation::chunk));
+        session.send(chunk.rendered(Translation::chunk), replaying);
     }
 
     @Override
@@ -35,12 +44,12 @@ final class Subscription implements Subscriber {
             return;
         }
         lastSent = event.seq();
-        session.send(Translation.toolEvent(event));
+        session.send(Translation.toolEvent(event), replaying);
     }
 
     @Override
     public void end(CompletionEnd end) {
-        session.send(Translation.done(end));
+        session.send(Translation.done(end), replaying);
         session.forget(this);
     }
 }

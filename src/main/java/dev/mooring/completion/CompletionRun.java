@@ -38,6 +38,9 @@ final class CompletionRun implements ModelStreamListener {
     }
 
     private static final Subscriber[] NONE = new Subscriber[0];
+    /** The run's own objects (ids, builders, arrays' headers, the end), for {@link #retainedBytes}. */
+    private static final long OBJECT_BYTES = 640;
+    private static final long EVENT_BYTES = 256;
 
     private final UUID id;
     private final UUID conversationId;
@@ -48,7 +51,7 @@ final class CompletionRun implements ModelStreamListener {
     private final AgentTurns agent;
 
     private final StringBuilder text = new StringBuilder(256);
-    private final StringBuilder chunkLengths = new StringBuilder(64);
+    private StringBuilder chunkLengths = new StringBuilder(64);
     /** offsets[s] is where the text of seq s+1 ends in {@link #text} (a tool event adds none). */
     private int[] offsets = new int[32];
     private final Map<Long, ToolEvent> events = new HashMap<>();
@@ -60,7 +63,6 @@ final class CompletionRun implements ModelStreamListener {
     private Subscriber[] subscribers = NONE;
     private long checkpointedSeq;
     private CompletionEnd end;
-    private long endedAtMillis;
     private ModelStream stream;
     private final CompletableFuture<CompletionStatus> finished = new CompletableFuture<>();
 
@@ -288,7 +290,7 @@ final class CompletionRun implements ModelStreamListener {
     void published(FinalState state) {
         synchronized (this) {
             phase = Phase.ENDED;
-            endedAtMillis = System.currentTimeMillis();
+            keepOnlyWhatResumesRead();
             end = new CompletionEnd(id, state.status(), state.lastSeq(), messageId, state.error());
             Subscriber[] targets = subscribers;
             subscribers = NONE;
@@ -297,6 +299,31 @@ final class CompletionRun implements ModelStreamListener {
             }
         }
         finished.complete(state.status());
+    }
+
+    /**
+     * An ended run is kept for resumes only: its text and chunk boundaries, trimmed to size; the chunk lengths
+     * (written only into progress, which an ended run has no more) and the provider's stream are dropped.
+     */
+    private void keepOnlyWhatResumesRead() {
+        stream = null;
+        text.trimToSize();
+        offsets = Arrays.copyOf(offsets, (int) lastSeq);
+        chunkLengths = new StringBuilder(0);
+    }
+
+    /** About how much heap it holds: its text, chunk boundaries and tool events, and its own objects. */
+    synchronized long retainedBytes() {
+        long bytes = OBJECT_BYTES + 2L * (text.capacity() + chunkLengths.capacity()) + 4L * offsets.length;
+        for (ToolEvent event : events.values()) {
+            bytes += EVENT_BYTES + 2L * (event.call() != null
+                    ? length(event.call().arguments()) + length(event.call().name()) : length(event.result().output()));
+        }
+        return bytes;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** Completes with the final status once every subscriber was told. */
@@ -385,11 +412,6 @@ final class CompletionRun implements ModelStreamListener {
         CompletionStatus status = phase == Phase.WAITING ? CompletionStatus.WAITING : CompletionStatus.RUNNING;
         return new CompletionView(id, conversationId, status.label(), lastSeq, text.toString(), checkpointedSeq,
                 null);
-    }
-
-    /** Whether it ended (and told its subscribers) before {@code millis}. */
-    synchronized boolean endedBefore(long millis) {
-        return phase == Phase.ENDED && endedAtMillis < millis;
     }
 
     synchronized long lastSeq() {

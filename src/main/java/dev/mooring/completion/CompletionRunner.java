@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The life of every run on this node: holds it in memory (within the bound on running answers), starts its model
  * call (in agent mode, each model turn, and stores its tool calls before they are told), stores how it ended before
  * its subscribers hear of it (retrying for as long as the store refuses, the run kept in memory meanwhile; if another
- * node ended it first, after this one lost its lease, the stored end is what they hear), retires
- * it from memory a while after, and ends every running one {@code interrupted} when the service stops (an answer
+ * node ended it first, after this one lost its lease, the stored end is what they hear), hands it to the
+ * {@link HotWindow} that retires it from memory, and ends every running one {@code interrupted} when the service stops (an answer
  * waiting for tool results runs no model call: it is left to wait, and is restored from the store when touched).
  */
 @ApplicationScoped
@@ -44,6 +44,7 @@ class CompletionRunner implements RunOwner {
     private final CompletionStore store;
     private final AgentStore agentStore;
     private final LiveCompletions live;
+    private final HotWindow hot;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     /** Quarkus's worker pool: the end is stored there, never on the provider's thread. */
@@ -57,13 +58,14 @@ class CompletionRunner implements RunOwner {
     private volatile boolean stopping;
 
     CompletionRunner(ChatModelGateway model, CompletionStore store, AgentStore agentStore, LiveCompletions live,
-                     CompletionMetrics metrics, ChatConfig config, Executor executor, ScheduledExecutorService retries,
+                     HotWindow hot, CompletionMetrics metrics, ChatConfig config, Executor executor, ScheduledExecutorService retries,
                      ObjectMapper json) {
         this.model = model;
         this.store = store;
         this.agentStore = agentStore;
         this.json = json;
         this.live = live;
+        this.hot = hot;
         this.metrics = metrics;
         this.config = config;
         this.executor = executor;
@@ -248,6 +250,7 @@ class CompletionRunner implements RunOwner {
         metrics.endStored();
         releasePermit(run.id());
         run.published(told);
+        hot.ended(run);
         metrics.completionEnded(told.status());
     }
 
@@ -266,12 +269,7 @@ class CompletionRunner implements RunOwner {
     /** Forgets runs that ended longer than {@code chat.completions.retain-after-end} ago: the store serves them. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retireEnded() {
-        long cutoff = System.currentTimeMillis() - config.completions().retainAfterEnd().toMillis();
-        for (CompletionRun run : live.all()) {
-            if (run.endedBefore(cutoff)) {
-                live.remove(run.id());
-            }
-        }
+        hot.retireExpired(System.currentTimeMillis());
     }
 
     /**

@@ -110,9 +110,34 @@ public interface ChatConfig {
         @WithDefault("5m")
         Duration retainAfterEnd();
 
-        /** Outgoing frames a connection may have unwritten before its subscriptions are dropped. */
+        /**
+         * Heap in bytes (64 MiB) that ended answers kept for resumes may hold together (estimated); past it the oldest
+         * are let go of first, and their resumes are served from the store.
+         */
+        @WithDefault("67108864")
+        long retainMaxBytes();
+
+        /** Live outgoing frames (not a replay's) a connection may have unwritten before it is closed with 1013. */
         @WithDefault("4096")
         int maxPendingWrites();
+
+        /**
+         * Characters of frames (a replay's included; 4 MiB) a connection may have waiting for its socket before it
+         * is closed with 1013: what a client that resumes answer after answer and reads nothing can cost.
+         */
+        @WithDefault("4194304")
+        long maxPendingBytes();
+
+        /**
+         * Questions stored at once (each holds a database connection while it is); more wait for a place, below the
+         * connection pool's size so that checkpoints and ends keep theirs.
+         */
+        @WithDefault("8")
+        int maxAccepting();
+
+        /** How long a question waits for a place among those being stored before it is refused unavailable. */
+        @WithDefault("1s")
+        Duration acceptWait();
 
         /** Answers one connection may have running at once; another question is refused {@code rate_limited}. */
         @WithDefault("8")

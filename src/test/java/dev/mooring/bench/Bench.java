@@ -9,7 +9,7 @@ import java.util.List;
  * The benchmarks' one entry point: {@code Bench <table> <out.md>} measures one table against servers it starts as
  * processes of their own (the packaged service, Jupyter Server), drives them over the wire from this JVM (model
  * server and WebSocket clients), and writes the table as Markdown. Tables: {@code latency}, {@code proxy},
- * {@code sessions}, {@code answers}, {@code compare}, {@code scale}. Run by {@code scripts/bench.sh}; settings are system
+ * {@code sessions}, {@code memory}, {@code answers}, {@code compare}, {@code scale}. Run by {@code scripts/bench.sh}; settings are system
  * properties named in bench/README.md.
  */
 public final class Bench {
@@ -27,6 +27,7 @@ public final class Bench {
                 case "latency" -> Streaming.latency(model, work);
                 case "proxy" -> Streaming.proxy(model, work);
                 case "sessions" -> Sessions.table(model, work);
+                case "memory" -> Memory.table(model, work);
                 case "answers" -> Answers.table(model, work);
                 case "compare" -> Compare.table(model, work);
                 case "scale" -> Scale.table(model, work);

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Times of {@code resume {afterSeq: 0}} of finished answers: to the first chunk, and to {@code done} after all of
  * them. Like the real client, it reconnects and resumes from the last seq it holds when the service closes the
- * socket (1013 when more frames are unwritten than {@code chat.completions.max-pending-writes}); {@code connections}
+ * socket (1013 when more live frames are unwritten than {@code chat.completions.max-pending-writes}); {@code connections}
  * is the most any one resume needed.
  */
 record Resumes(double[] firstChunkMs, double[] allMs, int connections) {

@@ -54,6 +54,9 @@ final class Services {
         all.put("CHAT_COMPLETIONS_MAX_RUNNING", "4096");
         all.put("CHAT_COMPLETIONS_MAX_RUNNING_PER_CONNECTION", "4096");
         all.put("CHAT_MODEL_MAX_CONCURRENT_CALLS", "4096");
+        // a burst's questions wait for their place among those being stored rather than being refused: the load
+        // clients do not send again as the real client does
+        all.put("CHAT_COMPLETIONS_ACCEPT_WAIT", "120s");
         String jdbc = System.getProperty("bench.jdbcUrl", "");
         if (!jdbc.isBlank()) {
             all.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);

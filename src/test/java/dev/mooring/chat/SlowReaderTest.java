@@ -22,7 +22,10 @@ import static dev.mooring.testing.ServiceTestSupport.api;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A client that never reads is closed with 1013; the answer it asked for runs on and is whole for the next one. */
+/**
+ * A client that never reads is closed with 1013, whether live frames or replays pile up; the answer it asked for runs
+ * on and is whole for the next one.
+ */
 @QuarkusTest
 @QuarkusTestResource(FakeModelResource.class)
 @TestProfile(SlowReaderTest.FewUnwrittenFrames.class)
@@ -72,6 +75,48 @@ class SlowReaderTest {
             WsClient.Answer answer = next.collect(completionId, CHUNKS - 3);
             assertEquals(String.join("", deltas.subList(CHUNKS - 3, CHUNKS)), answer.text());
             assertEquals(CHUNKS, answer.done().path("lastSeq").asLong());
+        }
+    }
+
+    private static double slowCloses() {
+        String metrics = RestAssured.get("/q/metrics").asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^mooring_slow_closes_total (\\S+)")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void aClientThatResumesAnswerAfterAnswerAndNeverReadsIsClosed1013() {
+        List<String> deltas = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            deltas.add(i + ":" + "r".repeat(16 * 1024) + "\n");
+        }
+        FakeModelResource.server().enqueue(Reply.stream(deltas));
+        String completionId;
+        try (WsClient asker = WsClient.connect(base.toString(), TOKEN).answeringPings()) {
+            asker.await("welcome");
+            asker.chat("write a long answer");
+            completionId = asker.await("accepted").path("completionId").asText();
+        }
+        // read back through REST, not live: 16 unwritten live frames would close the asker too
+        await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(
+                api().get("/api/completions/" + completionId).then().extract().path("status")));
+        double before = slowCloses();
+        try (WsClient reader = WsClient.connect(base.toString(), TOKEN)) {
+            reader.await("welcome");
+            reader.pauseReading();
+            // each resume replays 1.6 MB; once the kernel's buffers are full, they wait in the service, until more
+            // than chat.completions.max-pending-bytes (4 MiB) do
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try {
+                    reader.resume(completionId, 0);
+                } catch (RuntimeException closedMeanwhile) {
+                    // the service may have closed the socket already: the metric says so
+                }
+                return slowCloses() > before;
+            });
+            reader.resumeReading();
+            assertEquals(1013, reader.awaitClose());
         }
     }
 }
