@@ -44,6 +44,7 @@ class CompletionRunner implements RunOwner {
     private final CompletionStore store;
     private final AgentStore agentStore;
     private final LiveCompletions live;
+    private final RelayedRuns relayed;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     /** Quarkus's worker pool: the end is stored there, never on the provider's thread. */
@@ -57,13 +58,14 @@ class CompletionRunner implements RunOwner {
     private volatile boolean stopping;
 
     CompletionRunner(ChatModelGateway model, CompletionStore store, AgentStore agentStore, LiveCompletions live,
-                     CompletionMetrics metrics, ChatConfig config, Executor executor, ScheduledExecutorService retries,
-                     ObjectMapper json) {
+                     RelayedRuns relayed, CompletionMetrics metrics, ChatConfig config, Executor executor,
+                     ScheduledExecutorService retries, ObjectMapper json) {
         this.model = model;
         this.store = store;
         this.agentStore = agentStore;
         this.json = json;
         this.live = live;
+        this.relayed = relayed;
         this.metrics = metrics;
         this.config = config;
         this.executor = executor;
@@ -86,6 +88,7 @@ class CompletionRunner implements RunOwner {
                     + config.completions().maxRunning() + "); send this again once one has ended", true);
         }
         CompletionRun run = new CompletionRun(id, conversationId, messageId, user, this, request);
+        relayed.publish(run);
         live.add(run);
         return run;
     }
@@ -138,6 +141,7 @@ class CompletionRunner implements RunOwner {
         }
         CompletionRun run = CompletionRun.waiting(stored, agentStore.events(stored.id()), agentRequest,
                 agentStore.waitingSince(stored.id()), this);
+        relayed.publish(run);
         return live.addIfAbsent(run);
     }
 
