@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Our own TypeScript client (@mooring/chat-client in Node, with ws) through HAProxy while the node it streams from
- * dies or stops: it reconnects to another node, resumes there, and ends with the stored answer, never showing failed.
+ * is killed: it reconnects to another node, resumes there, and ends with the stored answer, never showing failed. (A
+ * node stopped with SIGTERM tells its own clients how their answers ended before it closes: nothing crosses nodes.)
  * Needs the client built (frontend-extension/packages/chat-client/lib), as scripts/test.sh does before this stage.
  */
 class ClientThroughBalancerIT {
@@ -75,23 +76,6 @@ class ClientThroughBalancerIT {
             cluster.node(node).kill();
             JsonNode end = client.await(e -> e.path("event").asText().equals("end"));
             JsonNode stored = cluster.get(other(node), null, "/api/completions/" + end.path("completionId").asText());
-            assertEquals("interrupted", end.path("status").asText());
-            assertEquals(stored.path("text").asText(), end.path("text").asText(), "the answer as stored, intact");
-            assertEquals(stored.path("lastSeq").asLong(), end.path("lastSeq").asLong());
-            client.assertMovedFrom(node);
-        }
-    }
-
-    @Test
-    void ourClientThroughTheStopOfItsNodeEndsWithTheAnswerItsNodeStored() throws Exception {
-        model.enqueue(Reply.stream(Answers.deltas(100)).paced(Duration.ofMillis(50)));
-        try (NodeClient client = NodeClient.ask(cluster.url(), "stop the node I am on")) {
-            String node = client.await(e -> e.path("event").asText().equals("welcome")).path("node").asText();
-            client.await(e -> e.path("event").asText().equals("chunk") && e.path("seq").asLong() >= 10);
-            cluster.node(node).terminate();
-            JsonNode end = client.await(e -> e.path("event").asText().equals("end"));
-            JsonNode stored = cluster.get(other(node), null, "/api/completions/" + end.path("completionId").asText());
-            assertEquals("interrupted", stored.path("status").asText(), "a stopping node ends its answers at once");
             assertEquals("interrupted", end.path("status").asText());
             assertEquals(stored.path("text").asText(), end.path("text").asText(), "the answer as stored, intact");
             assertEquals(stored.path("lastSeq").asLong(), end.path("lastSeq").asLong());
