@@ -167,6 +167,7 @@ class CompletionRunner implements RunOwner {
             if (agentStore.pause(progress, calls, Instant.now())) {
                 releasePermit(run.id());
                 run.paused(calls);
+                relayed.waiting(run);
             }
         }, "storing the tool calls of completion " + run.id(), 1);
     }

@@ -201,7 +201,7 @@ public class CompletionService {
      */
     public CompletionView view(UUID id, String user) {
         CompletionRun run = ownRun(id, user);
-        if (run != null && run.running()) {
+        if (run != null && run.running() && (run.waitingSince() == null || !remote.live())) {
             return run.view();
         }
         StoredCompletion stored = find(id, user);
@@ -230,6 +230,9 @@ public class CompletionService {
     /** Attaches a subscriber from {@code afterSeq}; returns how many chunks it was sent again. */
     private long attach(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
         CompletionRun run = runOf(id, user);
+        if (run != null && run.waitingSince() != null && remote.live()) {
+            return remote.follow(id, afterSeq, subscribe.get()); // another node may run its next turn
+        }
         if (run != null) {
             long backlog = run.backlog(afterSeq);
             run.subscribe(subscribe.get(), afterSeq);

@@ -14,20 +14,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The owning node's side of the relay: every run held here appends its seq stream (chunks, and tool events by seq
- * alone) and, once its final state is stored, its end; another node's cancel of a run held here cancels it; the
- * streams of running answers are kept from expiring. Nothing of it starts without a live relay.
+ * alone) and, once its final state is stored, its end; a run that waits for tool results hands its subscribers to
+ * the relay (another node may run its next turn); another node's cancel of a run held here cancels it; the streams
+ * of running answers are kept from expiring. Nothing of it starts without a live relay.
  */
 @ApplicationScoped
 class RelayedRuns {
 
     private final AnswerRelay relay;
     private final LiveCompletions live;
+    private final RemoteAnswers remote;
     private final ChatConfig config;
     private ScheduledFuture<?> keepAlive;
 
-    RelayedRuns(AnswerRelay relay, LiveCompletions live, ChatConfig config) {
+    RelayedRuns(AnswerRelay relay, LiveCompletions live, RemoteAnswers remote, ChatConfig config) {
         this.relay = relay;
         this.live = live;
+        this.remote = remote;
         this.config = config;
     }
 
@@ -52,6 +55,22 @@ class RelayedRuns {
         if (relay.live()) {
             run.subscribeFromNow(new Forward(run.id()));
         }
+    }
+
+    /**
+     * A run that now waits for tool results leaves this node's memory, and its subscribers follow it through the
+     * store and the relay: whichever node takes its last result runs the next turn, and they hear it from there.
+     */
+    void waiting(CompletionRun run) {
+        if (!relay.live()) {
+            return;
+        }
+        CompletionRun.Released released = run.releaseWhileWaiting(Forward.class::isInstance);
+        if (released == null) {
+            return;
+        }
+        live.remove(run.id());
+        released.subscribers().forEach(s -> remote.follow(run.id(), released.lastSeq(), s));
     }
 
     private void cancelHere(UUID id) {

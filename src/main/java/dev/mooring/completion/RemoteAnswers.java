@@ -43,9 +43,14 @@ class RemoteAnswers implements RelayedFollow.StoreReads {
         this.scheduler = scheduler;
     }
 
+    /** Whether answers travel between nodes (there is a relay). */
+    boolean live() {
+        return relay.live();
+    }
+
     /** Whether {@code stored} runs on another node that is alive (its lease holds), and the relay can follow it. */
     boolean runsElsewhere(StoredCompletion stored) {
-        return relay.live() && stored.leaseHolds(Instant.now());
+        return live() && stored.leaseHolds(Instant.now());
     }
 
     /**

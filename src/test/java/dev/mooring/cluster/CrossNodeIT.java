@@ -1,6 +1,7 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mooring.testing.Cluster;
 import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
@@ -132,6 +133,47 @@ class CrossNodeIT {
             assertEquals(3, done.path("lastSeq").asLong());
             assertEquals("cancelled", stored("node-2", id).path("status").asText());
         }
+    }
+
+    @Test
+    void anAgentAnswerRunningOnOneNodeIsFollowedOnTheOtherThroughItsToolCallAndTheResultSentThere() {
+        Reply firstTurn = model.enqueue(Reply.stream("Looking ", "first. ").toolCall("call_1", "read_notebook", "{}")
+                .gated());
+        model.enqueue(Reply.stream("Seen ", "it."));
+        try (WsClient asking = cluster.connectTo("node-1", ALICE); WsClient other = cluster.connectTo("node-2", ALICE)) {
+            ObjectNode chat = WsClient.chatFrame(UUID.randomUUID().toString(), null, "look at my notebook")
+                    .put("mode", "agent");
+            chat.putObject("context").put("notebookPath", "work/data.ipynb");
+            asking.send(chat);
+            String id = asking.await("accepted").path("completionId").asText();
+            other.resume(id, 0);
+            firstTurn.release(1);
+            assertEquals("Looking ", seqEvent(other, id, 1).path("delta").asText());
+            firstTurn.releaseAll();
+            assertEquals("first. ", seqEvent(other, id, 2).path("delta").asText());
+            JsonNode call = seqEvent(other, id, 3);
+            assertEquals("tool_call", call.path("type").asText(), "the call node-1 stored, told on node-2");
+            other.send(WsClient.JSON.createObjectNode().put("type", "tool_result").put("completionId", id)
+                    .put("callId", call.path("callId").asText()).put("output", "{\"cells\":[]}"));
+            assertEquals("tool_result", seqEvent(other, id, 4).path("type").asText());
+            WsClient.Answer rest = other.collect(id, 4);
+            assertEquals("Seen it.", rest.text());
+            assertEquals("completed", rest.done().path("status").asText());
+            assertEquals(6, rest.done().path("lastSeq").asLong());
+            WsClient.Answer onNode1 = asking.collect(id, 0);
+            assertEquals("Looking first. Seen it.", onNode1.text(), "node-1's client hears the turn node-2 ran");
+            assertEquals("completed", onNode1.done().path("status").asText());
+            JsonNode stored = stored("node-1", id);
+            assertEquals("completed", stored.path("status").asText(), "node-1 holds no stale waiting run");
+            assertEquals("Looking first. Seen it.", stored.path("text").asText());
+        }
+    }
+
+    /** The event of seq {@code seq} of the answer (a chunk or a tool event), which must come next. */
+    private static JsonNode seqEvent(WsClient client, String id, long seq) {
+        JsonNode f = client.take(x -> id.equals(x.path("completionId").asText()) && x.has("seq"), "seq " + seq);
+        assertEquals(seq, f.path("seq").asLong(), f.toString());
+        return f;
     }
 
     @Test
