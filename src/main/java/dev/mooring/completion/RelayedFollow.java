@@ -18,6 +18,9 @@ import java.util.function.Function;
  */
 final class RelayedFollow implements AnswerRelay.RelayListener {
 
+    /** Calls of {@link #catchUp} without a relayed entry before the store is read (the owner may be dead). */
+    static final int QUIET_CALLS = 5;
+
     /** What a catch-up reads: the answer as stored (settled first if its owner's lease ran out), and its events. */
     interface StoreReads {
         /** Null once the answer is gone (its conversation was deleted). */
@@ -36,6 +39,7 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
     private long storedSeq;
     private boolean ended;
     private boolean heard;
+    private int quietCalls;
     private boolean storeWanted;
 
     /** @param afterSeq the last seq the subscriber holds; {@link Long#MAX_VALUE} to tell it the end alone */
@@ -80,18 +84,21 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
 
     /**
      * Reads the store when it is wanted ({@code always}, a gap, a tool event, the end or a broken relay), or when the
-     * relay was quiet since the last call: the owner may be dead, and its lease, once run out, ends the answer.
+     * relay was quiet for {@value #QUIET_CALLS} calls: the owner may be dead (its lease, once run out, ends the
+     * answer), or the answer waits for tool results.
      *
      * @return how many entries the store supplied
      */
     long catchUp(boolean always) {
         synchronized (this) {
-            boolean quiet = !heard;
+            quietCalls = heard ? 0 : quietCalls + 1;
             heard = false;
+            boolean quiet = quietCalls >= QUIET_CALLS;
             if (ended || !(always || storeWanted || quiet)) {
                 return 0;
             }
             storeWanted = false;
+            quietCalls = 0;
         }
         StoredCompletion stored = store.settledNow(id);
         if (stored == null) {

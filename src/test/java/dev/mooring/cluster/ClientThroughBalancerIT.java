@@ -7,7 +7,6 @@ import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.ServiceProcess;
 import dev.mooring.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +43,9 @@ class ClientThroughBalancerIT {
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
         assertTrue(Files.exists(SCRIPT.resolveSibling("../../lib/index.js").normalize()),
                 "build the client first (cd frontend-extension && npm ci && npm run build -w @mooring/chat-client)");
+        model = FakeOpenAiServer.start();
         cluster = Cluster.start(3, model.baseUrl(), Map.of("CHAT_COMPLETIONS_LEASE", "3s"));
     }
 
@@ -56,15 +55,6 @@ class ClientThroughBalancerIT {
             cluster.close();
         }
         model.close();
-    }
-
-    @AfterEach
-    void everyNodeRuns() {
-        for (String name : cluster.names()) {
-            if (!cluster.node(name).alive()) {
-                cluster.node(name).start();
-            }
-        }
     }
 
     @Test
