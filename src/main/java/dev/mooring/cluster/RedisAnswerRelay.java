@@ -9,6 +9,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -58,9 +59,13 @@ class RedisAnswerRelay implements AnswerRelay {
     private volatile boolean dropping;
     private final Thread reader;
 
+    /**
+     * Made only when {@code quarkus.redis.hosts} is set ({@link Relays}); the client is looked up here, so that without
+     * it no Redis client is ever asked for (it is inactive then, and an injected one fails the start).
+     */
     @Inject
-    RedisAnswerRelay(Redis redis, ChatConfig config) {
-        this(redis, config.nodeName(), config.completions().lease());
+    RedisAnswerRelay(Instance<Redis> redis, ChatConfig config) {
+        this(redis.get(), config.nodeName(), config.completions().lease());
     }
 
     /** The relay of node {@code node}; a running answer's stream outlives three leases without renewal. */
