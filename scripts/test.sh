@@ -2,10 +2,11 @@
 # Runs every test of Mooring, installing what it needs on a fresh Debian machine (as root):
 #   1. the chat service on PostgreSQL (a real server, started here), then on the embedded H2 database:
 #      unit and @QuarkusTest tests over real sockets, then the restart tests on the packaged jar;
-#   2. after 1: several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/java/dev/mooring/cluster):
-#      sockets on every node, one clientMessageId raced to two nodes, users kept apart, a node killed and one frozen
-#      past its lease, the relay between nodes on a real Redis;
-#   3. beside 1 and 2 (they share nothing): the TypeScript client and the JupyterLab panel (Vitest, then ESLint with
+#   2. after 1 and 3: several nodes of the PostgreSQL build behind HAProxy with Redis (src/test/.../cluster):
+#      sockets on every node, answers resumed, cancelled and followed across nodes through the relay, one
+#      clientMessageId raced to two nodes, users kept apart, a node killed and one frozen past its lease, Redis
+#      restarted, a rolling restart, our TypeScript client (built by 3) through the balancer while its node dies;
+#   3. beside 1 (they share nothing): the TypeScript client and the JupyterLab panel (Vitest, then ESLint with
 #      type information), after building the client and the prebuilt labextension; after 2, the Jupyter server
 #      extension (pytest);
 #   4. a smoke run of the benchmark tools (tiny loads; it asserts only that each produces its table);
@@ -50,12 +51,13 @@ stage service-postgresql bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp cl
 # H2 after PostgreSQL: it leaves the embedded-database jar in target/ for the product and the browser tests.
 stage service-h2 ./mvnw -B -ntp clean verify
 
-# Packages its own jar into target/cluster-app, so the embedded-database jar stays in target/quarkus-app.
-stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
-
 wait "$frontend_lane"
 say "the panel's lane (run beside the service's suites):"
 cat "$LOGS/frontend-lane.out"
+
+# After the panel's lane: ClientThroughBalancerIT runs the client it built (packages/chat-client/lib).
+# Packages its own jar into target/cluster-app, so the embedded-database jar stays in target/quarkus-app.
+stage cluster bash -c 'scripts/start-postgres.sh && ./mvnw -B -ntp verify -Dcluster -Dquarkus.datasource.db-kind=postgresql -Dpg.db="${MOORING_PG_DB:-mooring_test}"'
 stage server-extension bash -c 'cd frontend-extension && .venv/bin/python -m pytest -q tests'
 stage bench-smoke scripts/bench.sh --smoke
 stage e2e scripts/test-e2e.sh

@@ -24,6 +24,13 @@ public interface AnswerRelay {
     default void append(UUID id, long seq, String delta) {
     }
 
+    /**
+     * Entry {@code seq} of answer {@code id} is a tool event (agent mode), stored before it is appended: followers
+     * read it from the database. Never blocks, like {@link #append}.
+     */
+    default void appendEvent(UUID id, long seq) {
+    }
+
     /** Answer {@code id} ended at {@code lastSeq}, its final state stored: followers read it from the database. */
     default void ended(UUID id, long lastSeq) {
     }
@@ -52,6 +59,10 @@ public interface AnswerRelay {
     interface RelayListener {
         /** The next chunk; seqs increase, but may jump where the relay lost entries. */
         void chunk(long seq, String delta);
+
+        /** Entry {@code seq} is a tool event, to read from the database. */
+        default void event(long seq) {
+        }
 
         /** The answer ended at {@code lastSeq}: its final state is stored. */
         void ended(long lastSeq);

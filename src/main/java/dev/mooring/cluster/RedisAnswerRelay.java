@@ -9,6 +9,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -26,13 +28,15 @@ import java.util.function.Consumer;
 
 /**
  * The relay on Redis Streams (see docs/scaling.md for why). Each running answer is a stream
- * {@code mooring:answer:<id>} whose entries are its chunks, with ids {@code 0-<seq>}, and at last an end marker with
+ * {@code mooring:answer:<id>} whose entries are its chunks ({@code d}) and tool events ({@code e}, read from the database), with ids
+ * {@code 0-<seq>}, and at last an end marker with
  * an automatic id; each node reads its own stream {@code mooring:node:<name>} for cancels. One connection appends, in
  * order, never waiting (past {@value #MAX_IN_FLIGHT} unanswered commands, or while disconnected, appends are dropped:
  * followers fill from the database); one reader thread blocks on a single {@code XREAD} for every followed answer and
  * the node's own stream.
  */
 @ApplicationScoped
+@Typed(RedisAnswerRelay.class) // the relay in use is the one Relays produces
 class RedisAnswerRelay implements AnswerRelay {
 
     private static final Logger LOG = Logger.getLogger(RedisAnswerRelay.class);
@@ -55,9 +59,13 @@ class RedisAnswerRelay implements AnswerRelay {
     private volatile boolean dropping;
     private final Thread reader;
 
+    /**
+     * Made only when {@code quarkus.redis.hosts} is set ({@link Relays}); the client is looked up here, so that without
+     * it no Redis client is ever asked for (it is inactive then, and an injected one fails the start).
+     */
     @Inject
-    RedisAnswerRelay(Redis redis, ChatConfig config) {
-        this(redis, config.nodeName(), config.completions().lease());
+    RedisAnswerRelay(Instance<Redis> redis, ChatConfig config) {
+        this(redis.get(), config.nodeName(), config.completions().lease());
     }
 
     /** The relay of node {@code node}; a running answer's stream outlives three leases without renewal. */
@@ -87,6 +95,11 @@ class RedisAnswerRelay implements AnswerRelay {
         if (seq == 1) {
             send(Request.cmd(Command.EXPIRE).arg(key).arg(runningTtlSeconds));
         }
+    }
+
+    @Override
+    public void appendEvent(UUID id, long seq) {
+        send(Request.cmd(Command.XADD).arg(ANSWER + id).arg("0-" + seq).arg("e").arg(""));
     }
 
     @Override
@@ -267,6 +280,8 @@ class RedisAnswerRelay implements AnswerRelay {
                 String field = fields.get(0).toString();
                 if (id.startsWith("0-") && field.equals("d")) {
                     listener.chunk(Long.parseLong(id.substring(2)), fields.get(1).toString());
+                } else if (id.startsWith("0-") && field.equals("e")) {
+                    listener.event(Long.parseLong(id.substring(2)));
                 } else if (field.equals("end")) {
                     listener.ended(Long.parseLong(fields.get(1).toString()));
                 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Owns one completion while it runs and for a while after: numbers the model's deltas (and, in agent mode, its tool
@@ -348,6 +349,23 @@ final class CompletionRun implements ModelStreamListener {
         Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
         next[subscribers.length] = subscriber;
         subscribers = next;
+    }
+
+    /**
+     * While it waits for tool results: lets go of every subscriber that {@code keep} refuses, and says from which seq
+     * they are to follow it (wherever it goes on); null, releasing none, once it no longer waits.
+     */
+    synchronized Released releaseWhileWaiting(Predicate<Subscriber> keep) {
+        if (phase != Phase.WAITING) {
+            return null;
+        }
+        List<Subscriber> released = Arrays.stream(subscribers).filter(keep.negate()).toList();
+        subscribers = Arrays.stream(subscribers).filter(keep).toArray(Subscriber[]::new);
+        return new Released(released, lastSeq);
+    }
+
+    /** Subscribers let go of, which hold every seq up to {@code lastSeq}. */
+    record Released(List<Subscriber> subscribers, long lastSeq) {
     }
 
     /** Follows from the chunk that comes next: the subscriber hears of no earlier chunk, only of later ones and the end. */

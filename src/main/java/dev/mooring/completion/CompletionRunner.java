@@ -45,6 +45,7 @@ class CompletionRunner implements RunOwner {
     private final AgentStore agentStore;
     private final LiveCompletions live;
     private final HotWindow hot;
+    private final RelayedRuns relayed;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     /** Quarkus's worker pool: the end is stored there, never on the provider's thread. */
@@ -58,14 +59,15 @@ class CompletionRunner implements RunOwner {
     private volatile boolean stopping;
 
     CompletionRunner(ChatModelGateway model, CompletionStore store, AgentStore agentStore, LiveCompletions live,
-                     HotWindow hot, CompletionMetrics metrics, ChatConfig config, Executor executor, ScheduledExecutorService retries,
-                     ObjectMapper json) {
+                     HotWindow hot, RelayedRuns relayed, CompletionMetrics metrics, ChatConfig config,
+                     Executor executor, ScheduledExecutorService retries, ObjectMapper json) {
         this.model = model;
         this.store = store;
         this.agentStore = agentStore;
         this.json = json;
         this.live = live;
         this.hot = hot;
+        this.relayed = relayed;
         this.metrics = metrics;
         this.config = config;
         this.executor = executor;
@@ -88,6 +90,7 @@ class CompletionRunner implements RunOwner {
                     + config.completions().maxRunning() + "); send this again once one has ended", true);
         }
         CompletionRun run = new CompletionRun(id, conversationId, messageId, user, this, request);
+        relayed.publish(run);
         live.add(run);
         return run;
     }
@@ -140,6 +143,7 @@ class CompletionRunner implements RunOwner {
         }
         CompletionRun run = CompletionRun.waiting(stored, agentStore.events(stored.id()), agentRequest,
                 agentStore.waitingSince(stored.id()), this);
+        relayed.publish(run);
         return live.addIfAbsent(run);
     }
 
@@ -165,6 +169,7 @@ class CompletionRunner implements RunOwner {
             if (agentStore.pause(progress, calls, Instant.now())) {
                 releasePermit(run.id());
                 run.paused(calls);
+                relayed.waiting(run);
             }
         }, "storing the tool calls of completion " + run.id(), 1);
     }

@@ -30,16 +30,18 @@ public class CompletionService {
     private final CompletionStore store;
     private final AgentStore agentStore;
     private final LiveCompletions live;
+    private final RemoteAnswers remote;
     private final CompletionMetrics metrics;
     private final ChatConfig config;
     private final TransactionSynchronizationRegistry transactions;
 
     CompletionService(CompletionRunner runner, CompletionStore store, AgentStore agentStore, LiveCompletions live,
-                      CompletionMetrics metrics, ChatConfig config, TransactionSynchronizationRegistry transactions) {
+                      RemoteAnswers remote, CompletionMetrics metrics, ChatConfig config, TransactionSynchronizationRegistry transactions) {
         this.runner = runner;
         this.store = store;
         this.agentStore = agentStore;
         this.live = live;
+        this.remote = remote;
         this.metrics = metrics;
         this.config = config;
         this.transactions = transactions;
@@ -128,10 +130,11 @@ public class CompletionService {
     }
 
     /**
-     * Sends the subscriber every chunk after {@code afterSeq}, then the live ones and the end.
+     * Sends the subscriber every chunk after {@code afterSeq}, then the live ones and the end; those of an answer
+     * another live node runs come through the relay.
      *
      * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
-     *                      runs
+     *                      runs when there is no relay
      */
     public void resume(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
         metrics.resumed(attach(id, afterSeq, user, subscribe));
@@ -140,8 +143,11 @@ public class CompletionService {
     /** Tells the subscriber how the completion ends, and no chunk: for a client that cancels what it does not follow. */
     public void tellEnd(UUID id, String user, Supplier<? extends Subscriber> subscribe) {
         CompletionRun run = runOf(id, user);
+        StoredCompletion stored = run == null ? find(id, user) : null;
         if (run != null) {
             run.subscribeFromNow(subscribe.get());
+        } else if (remote.runsElsewhere(stored)) {
+            remote.follow(id, Long.MAX_VALUE, subscribe.get());
         } else {
             CompletionEnd end = settled(id, user).end();
             subscribe.get().end(end);
@@ -154,18 +160,23 @@ public class CompletionService {
         if (run != null) {
             run.unsubscribe(subscriber);
         }
+        remote.stop(subscriber);
     }
 
     /**
-     * Cancels a completion that runs here; it ends {@code cancelled}. One that already ended stays as it ended.
+     * Cancels a completion; it ends {@code cancelled}. One that another live node runs is cancelled there, asked
+     * through the relay. One that already ended stays as it ended.
      *
      * @throws ApiException not_found for an unknown completion or another user's, unavailable for one another node
-     *                      runs
+     *                      runs when there is no relay
      */
     public void cancel(UUID id, String user) {
         CompletionRun run = runOf(id, user);
+        StoredCompletion stored = run == null ? find(id, user) : null;
         if (run != null) {
             run.cancel();
+        } else if (remote.runsElsewhere(stored)) {
+            remote.cancel(stored);
         } else {
             settled(id, user);
         }
@@ -190,7 +201,7 @@ public class CompletionService {
      */
     public CompletionView view(UUID id, String user) {
         CompletionRun run = ownRun(id, user);
-        if (run != null && run.running()) {
+        if (run != null && run.running() && (run.waitingSince() == null || !remote.live())) {
             return run.view();
         }
         StoredCompletion stored = find(id, user);
@@ -219,10 +230,16 @@ public class CompletionService {
     /** Attaches a subscriber from {@code afterSeq}; returns how many chunks it was sent again. */
     private long attach(UUID id, long afterSeq, String user, Supplier<? extends Subscriber> subscribe) {
         CompletionRun run = runOf(id, user);
+        if (run != null && run.waitingSince() != null && remote.live()) {
+            return remote.follow(id, afterSeq, subscribe.get()); // another node may run its next turn
+        }
         if (run != null) {
             long backlog = run.backlog(afterSeq);
             run.subscribe(subscribe.get(), afterSeq);
             return backlog;
+        }
+        if (remote.runsElsewhere(find(id, user))) {
+            return remote.follow(id, afterSeq, subscribe.get());
         }
         return settled(id, user).replayTo(subscribe.get(), afterSeq, agentStore.events(id));
     }
@@ -256,7 +273,7 @@ public class CompletionService {
      * node name left running before it started).
      *
      * @throws ApiException not_found for an unknown completion or another user's, unavailable while another node's
-     *                      lease on it holds
+     *                      lease on it holds (there is no relay to follow it through)
      */
     private StoredCompletion settled(UUID id, String user) {
         StoredCompletion stored = find(id, user);

@@ -1,6 +1,7 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mooring.testing.Cluster;
 import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -23,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two nodes on one database and one Redis, serving several users: the other node shows a running answer's stored
- * progress over REST, a clientMessageId is one question whichever node it reaches, and another user's answers answer
- * like unknown ones on every node.
+ * Two nodes on one database and one Redis, serving several users: an answer that runs on one node is resumed,
+ * followed and cancelled on the other, exactly once and in order; the other node shows its stored progress over
+ * REST; a clientMessageId is one question whichever node it reaches; and another user's answers answer like unknown
+ * ones on every node.
  */
 class CrossNodeIT {
 
@@ -58,6 +61,119 @@ class CrossNodeIT {
 
     private static JsonNode stored(String node, String completionId) {
         return cluster.get(node, ALICE, "/api/completions/" + completionId);
+    }
+
+    @Test
+    void anAnswerRunningOnOneNodeResumesOnTheOtherWithTheMissedChunksThenTheLiveOnesThenOneDone() {
+        Reply reply = model.enqueue(Reply.stream(Answers.deltas(30)).gated());
+        String id;
+        Reassembly answer;
+        try (WsClient first = cluster.connectTo("node-1", ALICE)) {
+            id = ask(first, "resume me elsewhere");
+            answer = new Reassembly(id);
+            reply.release(15);
+            answer.read(first, 10);
+            first.drop();
+        }
+        try (WsClient second = cluster.connectTo("node-2", ALICE)) {
+            assertEquals("node-2", second.await("welcome").path("node").asText());
+            assertFalse(answer.resumeOn(second, 5), "the 5 chunks node-2 missed");
+            reply.releaseAll();
+            assertTrue(answer.read(second, 0), "then the live ones and the done");
+        }
+        assertEquals("completed", answer.done().path("status").asText());
+        assertEquals(30, answer.done().path("lastSeq").asLong());
+        JsonNode stored = stored("node-2", id);
+        assertEquals("completed", stored.path("status").asText());
+        assertEquals(Answers.text(1, 30), stored.path("text").asText());
+    }
+
+    @Test
+    void randomDropsAcrossNodesStillDeliverEveryChunkOnceAndInOrder() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        model.enqueue(Reply.stream(Answers.deltas(300)).paced(Duration.ofMillis(15)));
+        String id;
+        try (WsClient asking = cluster.connectTo("node-1", ALICE)) {
+            id = ask(asking, "drop me often");
+        }
+        Reassembly answer = new Reassembly(id);
+        boolean ended = false;
+        while (!ended) {
+            String node = cluster.names().get(random.nextInt(2));
+            try (WsClient client = cluster.connectTo(node, ALICE)) {
+                ended = answer.resumeOn(client, 1 + random.nextInt(40));
+                if (!ended && random.nextBoolean()) {
+                    client.drop();
+                }
+            }
+        }
+        assertEquals("completed", answer.done().path("status").asText(), "seed " + seed);
+        assertEquals(Answers.text(1, 300), answer.text(), "seed " + seed);
+        assertEquals(Answers.text(1, 300), stored("node-1", id).path("text").asText());
+        assertTrue(answer.connections() > 3, "the answer was followed across several connections");
+    }
+
+    @Test
+    void aCancelSentToTheOtherNodeStopsTheModelCallWhereTheAnswerRuns() throws Exception {
+        Reply reply = model.enqueue(Reply.stream(Answers.deltas(50)).gated());
+        try (WsClient owner = cluster.connectTo("node-1", ALICE)) {
+            String id = ask(owner, "cancel me from afar");
+            reply.release(3);
+            owner.chunks(id, 3);
+            try (WsClient other = cluster.connectTo("node-2", ALICE)) {
+                other.send(WsClient.JSON.createObjectNode().put("type", "cancel").put("completionId", id));
+                JsonNode done = other.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
+                assertEquals("cancelled", done.path("status").asText());
+                assertEquals(3, done.path("lastSeq").asLong());
+            }
+            assertTrue(reply.awaitClientClosed(Duration.ofSeconds(20)), "node-1 stopped the model call");
+            JsonNode done = owner.await("done");
+            assertEquals("cancelled", done.path("status").asText());
+            assertEquals(3, done.path("lastSeq").asLong());
+            assertEquals("cancelled", stored("node-2", id).path("status").asText());
+        }
+    }
+
+    @Test
+    void anAgentAnswerRunningOnOneNodeIsFollowedOnTheOtherThroughItsToolCallAndTheResultSentThere() {
+        Reply firstTurn = model.enqueue(Reply.stream("Looking ", "first. ").toolCall("call_1", "read_notebook", "{}")
+                .gated());
+        model.enqueue(Reply.stream("Seen ", "it."));
+        try (WsClient asking = cluster.connectTo("node-1", ALICE); WsClient other = cluster.connectTo("node-2", ALICE)) {
+            ObjectNode chat = WsClient.chatFrame(UUID.randomUUID().toString(), null, "look at my notebook")
+                    .put("mode", "agent");
+            chat.putObject("context").put("notebookPath", "work/data.ipynb");
+            asking.send(chat);
+            String id = asking.await("accepted").path("completionId").asText();
+            other.resume(id, 0);
+            firstTurn.release(1);
+            assertEquals("Looking ", seqEvent(other, id, 1).path("delta").asText());
+            firstTurn.releaseAll();
+            assertEquals("first. ", seqEvent(other, id, 2).path("delta").asText());
+            JsonNode call = seqEvent(other, id, 3);
+            assertEquals("tool_call", call.path("type").asText(), "the call node-1 stored, told on node-2");
+            other.send(WsClient.JSON.createObjectNode().put("type", "tool_result").put("completionId", id)
+                    .put("callId", call.path("callId").asText()).put("output", "{\"cells\":[]}"));
+            assertEquals("tool_result", seqEvent(other, id, 4).path("type").asText());
+            WsClient.Answer rest = other.collect(id, 4);
+            assertEquals("Seen it.", rest.text());
+            assertEquals("completed", rest.done().path("status").asText());
+            assertEquals(6, rest.done().path("lastSeq").asLong());
+            WsClient.Answer onNode1 = asking.collect(id, 0);
+            assertEquals("Looking first. Seen it.", onNode1.text(), "node-1's client hears the turn node-2 ran");
+            assertEquals("completed", onNode1.done().path("status").asText());
+            JsonNode stored = stored("node-1", id);
+            assertEquals("completed", stored.path("status").asText(), "node-1 holds no stale waiting run");
+            assertEquals("Looking first. Seen it.", stored.path("text").asText());
+        }
+    }
+
+    /** The event of seq {@code seq} of the answer (a chunk or a tool event), which must come next. */
+    private static JsonNode seqEvent(WsClient client, String id, long seq) {
+        JsonNode f = client.take(x -> id.equals(x.path("completionId").asText()) && x.has("seq"), "seq " + seq);
+        assertEquals(seq, f.path("seq").asLong(), f.toString());
+        return f;
     }
 
     @Test
