@@ -41,8 +41,8 @@ class RedisConversationEvents implements ConversationEvents {
     private volatile boolean stopped;
 
     @Inject
-    RedisConversationEvents(Redis redis, ChatConfig config) {
-        this(redis, config.nodeName());
+    RedisConversationEvents(RedisClient client, ChatConfig config) {
+        this(client.redis(), config.nodeName());
     }
 
     /** Starts hearing the other nodes' events from the stream's newest entry as of now (or as soon as Redis answers). */

@@ -3,7 +3,6 @@ package dev.mooring.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +31,6 @@ class Relays {
     }
 
     private static boolean redisConfigured() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
-                .filter(hosts -> !hosts.isBlank()).isPresent();
+        return RedisClient.configured();
     }
 }
