@@ -56,8 +56,8 @@ class RedisAnswerRelay implements AnswerRelay {
     private final Thread reader;
 
     @Inject
-    RedisAnswerRelay(RedisClient client, ChatConfig config) {
-        this(client.redis(), config.nodeName(), config.completions().lease());
+    RedisAnswerRelay(Redis redis, ChatConfig config) {
+        this(redis, config.nodeName(), config.completions().lease());
     }
 
     /** The relay of node {@code node}; a running answer's stream outlives three leases without renewal. */

@@ -9,6 +9,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -40,9 +41,10 @@ class RedisConversationEvents implements ConversationEvents {
     private volatile Consumer<ConversationEvent> listener = event -> { };
     private volatile boolean stopped;
 
+    /** Made only when {@code quarkus.redis.hosts} is set ({@link Relays}): the client is looked up, never injected. */
     @Inject
-    RedisConversationEvents(RedisClient client, ChatConfig config) {
-        this(client.redis(), config.nodeName());
+    RedisConversationEvents(Instance<Redis> redis, ChatConfig config) {
+        this(redis.get(), config.nodeName());
     }
 
     /** Starts hearing the other nodes' events from the stream's newest entry as of now (or as soon as Redis answers). */

@@ -3,6 +3,7 @@ package dev.mooring.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +32,7 @@ class Relays {
     }
 
     private static boolean redisConfigured() {
-        return RedisClient.configured();
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
+                .filter(hosts -> !hosts.isBlank()).isPresent();
     }
 }
