@@ -178,7 +178,7 @@ run_scale() {
   bench scale "$OUT/scale.raw" -Dbench.jar=target/cluster-app/quarkus-run.jar -Dbench.jdbcUrl="$PG_URL"
   stop_postgres
   PG_DIR=""
-  section scale "Several nodes behind HAProxy" "Nodes of the PostgreSQL build (a private cluster) sharing one Redis, behind HAProxy with deploy/haproxy.cfg; clients connect through the balancer, so each answer runs on the node its client landed on. Latency: model server writes a delta -> client receives its chunk through HAProxy. Resume: a running answer (600 chunks at 100/s) resumed from seq 0 once about 200 chunks streamed, on its own node (another node refuses it while it runs): to the first chunk, and to the chunk that was live when the resume was sent. Every node, HAProxy, Redis and PostgreSQL share the server core with BENCH_PIN=1; see docs/scaling.md for what limits these figures." "$OUT/scale.raw"
+  section scale "Several nodes behind HAProxy" "Nodes of the PostgreSQL build (a private cluster) sharing one Redis, behind HAProxy with deploy/haproxy.cfg; clients connect through the balancer, so each answer runs on the node its client landed on. Latency: model server writes a delta -> client receives its chunk through HAProxy. Resume: a running answer (600 chunks at 100/s) resumed from seq 0 once about 200 chunks streamed, on its own node and on the other one (which replays the stored progress, then follows the relay): to the first chunk, and to the chunk that was live when the resume was sent. Every node, HAProxy, Redis and PostgreSQL share the server core with BENCH_PIN=1; see docs/scaling.md for what limits these figures." "$OUT/scale.raw"
 }
 
 run_compare() {

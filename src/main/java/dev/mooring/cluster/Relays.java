@@ -6,7 +6,10 @@ import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-/** Picks the relay: Redis Streams when {@code QUARKUS_REDIS_HOSTS} is set, none otherwise (no Redis client starts). */
+/**
+ * Picks the relay of answers and of conversation events: Redis when {@code QUARKUS_REDIS_HOSTS} is set, none otherwise
+ * (no Redis client starts).
+ */
 @ApplicationScoped
 class Relays {
 
@@ -15,12 +18,21 @@ class Relays {
     @Produces
     @ApplicationScoped
     AnswerRelay relay(Instance<RedisAnswerRelay> redis) {
-        boolean configured = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
-                .filter(hosts -> !hosts.isBlank()).isPresent();
-        if (!configured) {
+        if (!redisConfigured()) {
             return AnswerRelay.NONE;
         }
         LOG.info("answers are relayed between nodes through Redis (quarkus.redis.hosts)");
         return redis.get();
+    }
+
+    @Produces
+    @ApplicationScoped
+    ConversationEvents conversationEvents(Instance<RedisConversationEvents> redis) {
+        return redisConfigured() ? redis.get() : ConversationEvents.NONE;
+    }
+
+    private static boolean redisConfigured() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
+                .filter(hosts -> !hosts.isBlank()).isPresent();
     }
 }

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Several nodes of the PostgreSQL build on one database and one Redis, behind HAProxy with deploy/haproxy.cfg:
  * chunks per second and per-chunk latency through the balancer with 1, 2 and 3 nodes; then, with two nodes, how long
- * a resume of a running answer takes on the node that runs it (to the first chunk, and until it has caught up with
- * the chunk that was live when it asked). A resume on another node is refused while the answer runs: the live path
- * between nodes is not wired into the service yet.
+ * a resume of a running answer takes on the node that runs it and on the other one, which replays the stored
+ * progress and then follows the relay (to the first chunk, and until it has caught up with the chunk that was live
+ * when it asked).
  */
 final class Scale {
 
@@ -62,6 +62,8 @@ final class Scale {
                     if (count == 2) {
                         URI owner = Services.chatUri(nodes.get(0));
                         resume.row("on the node that runs it", measure(http, owner, owner, resumes));
+                        resume.row("on the other node (the store, then the relay)",
+                                measure(http, owner, Services.chatUri(nodes.get(1)), resumes));
                     }
                 } finally {
                     nodes.forEach(Services.Running::close);
