@@ -44,6 +44,11 @@ class ChatConfigTest {
             Map.entry("CHAT_COMPLETIONS_MAX_RUNNING_PER_CONNECTION", "2"),
             Map.entry("CHAT_COMPLETIONS_MAX_RUNNING", "9"),
             Map.entry("CHAT_COMPLETIONS_MAX_PENDING_WRITES", "99"),
+            Map.entry("CHAT_COMPLETIONS_MAX_PENDING_BYTES", "123456"),
+            Map.entry("CHAT_COMPLETIONS_MAX_ACCEPTING", "3"),
+            Map.entry("CHAT_COMPLETIONS_ACCEPT_WAIT", "250ms"),
+            Map.entry("CHAT_COMPLETIONS_RETAIN_AFTER_END", "2m"),
+            Map.entry("CHAT_COMPLETIONS_RETAIN_MAX_BYTES", "1048576"),
             Map.entry("CHAT_MODEL_MAX_CONCURRENT_CALLS", "3"),
             Map.entry("CHAT_MODEL_QUEUED_CALLS", "4"),
             Map.entry("CHAT_CONNECTIONS_MAX", "5"),
@@ -93,6 +98,11 @@ class ChatConfigTest {
         assertEquals(2, config.completions().maxRunningPerConnection());
         assertEquals(9, config.completions().maxRunning());
         assertEquals(99, config.completions().maxPendingWrites());
+        assertEquals(123456, config.completions().maxPendingBytes());
+        assertEquals(3, config.completions().maxAccepting());
+        assertEquals(Duration.ofMillis(250), config.completions().acceptWait());
+        assertEquals(Duration.ofMinutes(2), config.completions().retainAfterEnd());
+        assertEquals(1048576, config.completions().retainMaxBytes());
         assertEquals(3, config.model().maxConcurrentCalls());
         assertEquals(4, config.model().queuedCalls());
         assertEquals(5, config.connections().max());
