@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -237,7 +236,7 @@ class RedisAnswerRelay implements AnswerRelay {
                             e.toString());
                     followers.values().forEach(f -> f.listener.broken());
                 }
-                sleep(backoff);
+                Blocking.pause(backoff);
                 backoff = Math.min(2000, backoff * 2);
             }
         }
@@ -290,15 +289,7 @@ class RedisAnswerRelay implements AnswerRelay {
     }
 
     private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(BLOCK_MS + 10_000, TimeUnit.MILLISECONDS);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Blocking.await(future, BLOCK_MS + 10_000);
     }
 
     @PreDestroy

@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -114,7 +113,7 @@ class RedisConversationEvents implements ConversationEvents {
                     conn = null;
                     LOG.warnf("conversation events: lost Redis (%s); reconnecting", e.toString());
                 }
-                sleep(backoff);
+                Blocking.pause(backoff);
                 backoff = Math.min(2000, backoff * 2);
             }
         }
@@ -153,15 +152,7 @@ class RedisConversationEvents implements ConversationEvents {
     }
 
     private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(BLOCK_MS + 10_000, TimeUnit.MILLISECONDS);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Blocking.await(future, BLOCK_MS + 10_000);
     }
 
     @PreDestroy
