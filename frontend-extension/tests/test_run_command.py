@@ -75,6 +75,8 @@ def test_the_url_answers_as_soon_as_it_is_printed_and_ctrl_c_stops_everything(tm
     run = subprocess.Popen(
         ["bash", str(SCRIPT)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+        # as a terminal starts it: Ctrl-C not ignored, even when this test runs under a shell that ignores it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         url = run.stdout.readline().strip()  # the only line on stdout
