@@ -1,7 +1,6 @@
 package dev.mooring.cluster;
 
 import dev.mooring.config.ChatConfig;
-import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -44,7 +43,6 @@ class RedisAnswerRelay implements AnswerRelay {
     /** Below the client's own bound on waiting replies (quarkus.redis.max-waiting-handlers, 2048). */
     static final int MAX_IN_FLIGHT = 1500;
     private static final long ENDED_TTL_SECONDS = 60;
-    private static final int BLOCK_MS = 1000;
 
     private final Redis redis;
     private final String node;
@@ -198,20 +196,20 @@ class RedisAnswerRelay implements AnswerRelay {
         while (!stopped) {
             try {
                 if (conn == null) {
-                    conn = await(redis.connect());
+                    conn = Blocking.await(redis.connect());
                     if (controlId.equals("0-0")) {
-                        await(conn.send(Request.cmd(Command.DEL).arg(controlKey))); // a previous process's
+                        Blocking.await(conn.send(Request.cmd(Command.DEL).arg(controlKey))); // a previous process's
                     }
                     connectWriter();
                     backoff = 100;
                 }
                 List<Map.Entry<String, Follower>> followed = new ArrayList<>(followers.entrySet());
-                Request xread = Request.cmd(Command.XREAD).arg("COUNT").arg(500).arg("BLOCK").arg(BLOCK_MS)
+                Request xread = Request.cmd(Command.XREAD).arg("COUNT").arg(500).arg("BLOCK").arg(Blocking.BLOCK_MS)
                         .arg("STREAMS").arg(controlKey);
                 followed.forEach(f -> xread.arg(f.getKey()));
                 xread.arg(controlId);
                 followed.forEach(f -> xread.arg(f.getValue().lastId));
-                Response streams = await(conn.send(xread));
+                Response streams = Blocking.await(conn.send(xread));
                 if (streams == null) {
                     continue;
                 }
@@ -286,10 +284,6 @@ class RedisAnswerRelay implements AnswerRelay {
                 }
             }
         }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return Blocking.await(future, BLOCK_MS + 10_000);
     }
 
     @PreDestroy

@@ -1,7 +1,6 @@
 package dev.mooring.cluster;
 
 import dev.mooring.config.ChatConfig;
-import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -31,7 +30,6 @@ class RedisConversationEvents implements ConversationEvents {
     private static final Logger LOG = Logger.getLogger(RedisConversationEvents.class);
     static final String STREAM = "mooring:conversations";
     private static final int MAX_ENTRIES = 10_000;
-    private static final int BLOCK_MS = 1000;
 
     private final Redis redis;
     private final String node;
@@ -74,7 +72,7 @@ class RedisConversationEvents implements ConversationEvents {
 
     private String newestNow() {
         try {
-            return newest(await(redis.connect()));
+            return newest(Blocking.await(redis.connect()));
         } catch (Exception e) {
             LOG.warnf("conversation events: Redis unreachable at start (%s); hearing events once it answers",
                     e.toString());
@@ -89,14 +87,14 @@ class RedisConversationEvents implements ConversationEvents {
         while (!stopped) {
             try {
                 if (conn == null) {
-                    conn = await(redis.connect());
+                    conn = Blocking.await(redis.connect());
                     backoff = 100;
                 }
                 if (lastId == null) {
-                    lastId = newest(await(redis.connect()));
+                    lastId = newest(Blocking.await(redis.connect()));
                 }
-                Response streams = await(conn.send(Request.cmd(Command.XREAD).arg("COUNT").arg(500)
-                        .arg("BLOCK").arg(BLOCK_MS).arg("STREAMS").arg(STREAM).arg(lastId)));
+                Response streams = Blocking.await(conn.send(Request.cmd(Command.XREAD).arg("COUNT").arg(500)
+                        .arg("BLOCK").arg(Blocking.BLOCK_MS).arg("STREAMS").arg(STREAM).arg(lastId)));
                 if (streams == null) {
                     continue;
                 }
@@ -125,7 +123,7 @@ class RedisConversationEvents implements ConversationEvents {
     /** The id of the stream's newest entry (events from then on are this node's to hear), or 0-0 when it is empty. */
     private static String newest(RedisConnection conn) throws Exception {
         try {
-            Response newest = await(conn.send(Request.cmd(Command.XREVRANGE).arg(STREAM).arg("+").arg("-")
+            Response newest = Blocking.await(conn.send(Request.cmd(Command.XREVRANGE).arg(STREAM).arg("+").arg("-")
                     .arg("COUNT").arg(1)));
             return newest == null || newest.size() == 0 ? "0-0" : newest.get(0).get(0).toString();
         } finally {
@@ -149,10 +147,6 @@ class RedisConversationEvents implements ConversationEvents {
         } catch (RuntimeException e) {
             LOG.warnf("a conversation event from another node was not delivered: %s", e.toString());
         }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return Blocking.await(future, BLOCK_MS + 10_000);
     }
 
     @PreDestroy
