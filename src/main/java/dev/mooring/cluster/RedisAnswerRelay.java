@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -29,9 +27,8 @@ import java.util.function.Consumer;
  * {@code mooring:answer:<id>} whose entries are its chunks ({@code d}) and tool events ({@code e}, read from the database), with ids
  * {@code 0-<seq>}, and at last an end marker with
  * an automatic id; each node reads its own stream {@code mooring:node:<name>} for cancels. One connection appends, in
- * order, never waiting (past {@value #MAX_IN_FLIGHT} unanswered commands, or while disconnected, appends are dropped:
- * followers fill from the database); one reader thread blocks on a single {@code XREAD} for every followed answer and
- * the node's own stream.
+ * order, never waiting ({@link RedisWriter}: what cannot go now is dropped, and followers fill it from the database);
+ * one reader thread blocks on a single {@code XREAD} for every followed answer and the node's own stream.
  */
 @ApplicationScoped
 @Typed(RedisAnswerRelay.class) // the relay in use is the one Relays produces
@@ -40,20 +37,15 @@ class RedisAnswerRelay implements AnswerRelay {
     private static final Logger LOG = Logger.getLogger(RedisAnswerRelay.class);
     static final String ANSWER = "mooring:answer:";
     static final String NODE = "mooring:node:";
-    /** Below the client's own bound on waiting replies (quarkus.redis.max-waiting-handlers, 2048). */
-    static final int MAX_IN_FLIGHT = 1500;
     private static final long ENDED_TTL_SECONDS = 60;
 
     private final Redis redis;
     private final String node;
     private final long runningTtlSeconds;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final RedisWriter writer;
     private final Map<String, Follower> followers = new ConcurrentHashMap<>();
-    private final AtomicBoolean connecting = new AtomicBoolean();
-    private volatile RedisConnection writer;
     private volatile Consumer<UUID> cancels = id -> { };
     private volatile boolean stopped;
-    private volatile boolean dropping;
     private final Thread reader;
 
     /**
@@ -70,6 +62,9 @@ class RedisAnswerRelay implements AnswerRelay {
         this.redis = redis;
         this.node = node;
         this.runningTtlSeconds = Math.max(60, lease.toSeconds() * 3);
+        this.writer = new RedisWriter(redis,
+                "the relay is dropping chunks (Redis unreachable or behind); other nodes fill from the database",
+                "the relay reaches Redis again");
         this.reader = new Thread(this::readLoop, "mooring-relay-reader");
         reader.setDaemon(true);
         reader.start();
@@ -82,7 +77,7 @@ class RedisAnswerRelay implements AnswerRelay {
 
     /** Whether appends go out now (not dropped for want of a connection). */
     boolean connected() {
-        return writer != null;
+        return writer.connected();
     }
 
     @Override
@@ -139,52 +134,8 @@ class RedisAnswerRelay implements AnswerRelay {
                 .arg("1"));
     }
 
-    /** One command on the writer connection, in call order, never waiting; dropped when it cannot go now. */
     private void send(Request request) {
-        RedisConnection conn = writer;
-        if (conn == null || !inFlight.tryAcquire()) {
-            drop();
-            if (conn == null) {
-                connectWriter();
-            }
-            return;
-        }
-        try {
-            conn.send(request).onComplete(reply -> {
-                inFlight.release();
-                if (reply.failed()) {
-                    drop();
-                }
-            });
-        } catch (RuntimeException e) {
-            inFlight.release();
-            drop();
-        }
-    }
-
-    private void drop() {
-        if (!dropping) {
-            dropping = true;
-            LOG.warn("the relay is dropping chunks (Redis unreachable or behind); other nodes fill from the database");
-        }
-    }
-
-    private void connectWriter() {
-        if (stopped || !connecting.compareAndSet(false, true)) {
-            return;
-        }
-        redis.connect().onComplete(result -> {
-            connecting.set(false);
-            if (result.succeeded()) {
-                RedisConnection conn = result.result();
-                conn.exceptionHandler(e -> writer = null).endHandler(v -> writer = null);
-                writer = conn;
-                if (dropping) {
-                    dropping = false;
-                    LOG.info("the relay reaches Redis again");
-                }
-            }
-        });
+        writer.send(request);
     }
 
     /** Reads every followed answer and this node's own stream, for as long as the service runs. */
@@ -200,7 +151,7 @@ class RedisAnswerRelay implements AnswerRelay {
                     if (controlId.equals("0-0")) {
                         Blocking.await(conn.send(Request.cmd(Command.DEL).arg(controlKey))); // a previous process's
                     }
-                    connectWriter();
+                    writer.connect();
                     backoff = 100;
                 }
                 List<Map.Entry<String, Follower>> followed = new ArrayList<>(followers.entrySet());
@@ -290,9 +241,6 @@ class RedisAnswerRelay implements AnswerRelay {
     void stop() {
         stopped = true;
         reader.interrupt();
-        RedisConnection conn = writer;
-        if (conn != null) {
-            conn.close();
-        }
+        writer.close();
     }
 }

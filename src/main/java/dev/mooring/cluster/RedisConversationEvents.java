@@ -32,6 +32,7 @@ class RedisConversationEvents implements ConversationEvents {
     private static final int MAX_ENTRIES = 10_000;
 
     private final Redis redis;
+    private final RedisWriter writer;
     private final String node;
     private final String startId;
     private final Thread reader;
@@ -47,8 +48,12 @@ class RedisConversationEvents implements ConversationEvents {
     /** Starts hearing the other nodes' events from the stream's newest entry as of now (or as soon as Redis answers). */
     RedisConversationEvents(Redis redis, String node) {
         this.redis = redis;
+        this.writer = new RedisWriter(redis, "conversation events are not reaching the other nodes (Redis unreachable"
+                + " or behind); their followers read the conversation when they reconnect",
+                "conversation events reach the other nodes again");
         this.node = node;
         this.startId = newestNow();
+        writer.connect();
         this.reader = new Thread(this::readLoop, "mooring-conversation-events");
         reader.setDaemon(true);
         reader.start();
@@ -61,8 +66,12 @@ class RedisConversationEvents implements ConversationEvents {
                 .arg("kind").arg(event.kind())
                 .arg("completion").arg(event.completionId() == null ? "" : event.completionId().toString())
                 .arg("frame").arg(event.frame());
-        redis.send(xadd).onFailure(e ->
-                LOG.debugf("a conversation event was not relayed to the other nodes: %s", e.toString()));
+        writer.send(xadd);
+    }
+
+    /** Whether events go out now (not dropped for want of a connection). */
+    boolean connected() {
+        return writer.connected();
     }
 
     @Override
@@ -88,6 +97,7 @@ class RedisConversationEvents implements ConversationEvents {
             try {
                 if (conn == null) {
                     conn = Blocking.await(redis.connect());
+                    writer.connect();
                     backoff = 100;
                 }
                 if (lastId == null) {
@@ -153,5 +163,6 @@ class RedisConversationEvents implements ConversationEvents {
     void stop() {
         stopped = true;
         reader.interrupt();
+        writer.close();
     }
 }

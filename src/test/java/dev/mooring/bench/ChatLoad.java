@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,9 +83,29 @@ final class ChatLoad {
             }
         }
 
+        /** A socket that closes or fails ends its wait at once: it will receive nothing more, and it never reconnects. */
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            lost(new IllegalStateException("closed " + code + " " + reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            lost(error);
+        }
+
+        private void lost(Throwable why) {
+            ready.completeExceptionally(why);
+            end.completeExceptionally(why);
+        }
+
         void ask(String question) {
             askedAt = System.nanoTime();
-            socket.sendText(conversation.ask(question), true).join();
+            socket.sendText(conversation.ask(question), true).exceptionally(e -> {
+                lost(e);
+                return null;
+            }).join();
         }
     }
 

@@ -135,6 +135,8 @@ class NodeFailureIT {
             Reassembly answer = new Reassembly(id);
             assertFalse(answer.resumeOn(follower, 40));
             cluster.redis().stop();
+            assertEquals(200, cluster.request("node-2", null, "GET", "/q/health/ready").statusCode(),
+                    "a node stays in the balancer without Redis: answers run, followers read the database");
             assertFalse(answer.read(follower, 40), "from the database while Redis is away");
             cluster.redis().launch();
             assertTrue(answer.read(follower, 0));
