@@ -52,6 +52,10 @@ final class Scale {
                     try (Balancer balancer = Balancer.start(dir, members)) {
                         Dialect through = Dialect.mooring(URI.create(balancer.baseUrl().replace("http", "ws")
                                 + "/api/chat?token=" + Services.TOKEN));
+                        // each node warmed as the one node is (its JIT, its pools), then the balancer's path
+                        for (Services.Running node : nodes) {
+                            Streaming.warmUp(http, Dialect.mooring(Services.chatUri(node)));
+                        }
                         Streaming.warmUp(http, through);
                         for (ChatLoad.Load load : loads) {
                             ChatLoad.Result r = ChatLoad.run(http, through, load, new CpuMeter());
@@ -61,9 +65,9 @@ final class Scale {
                     }
                     if (count == 2) {
                         URI owner = Services.chatUri(nodes.get(0));
-                        resume.row("on the node that runs it", measure(http, owner, owner, resumes));
-                        resume.row("on the other node (the store, then the relay)",
-                                measure(http, owner, Services.chatUri(nodes.get(1)), resumes));
+                        resume.row(measure("on the node that runs it", http, owner, owner, resumes));
+                        resume.row(measure("on the other node (the store, then the relay)", http, owner,
+                                Services.chatUri(nodes.get(1)), resumes));
                     }
                 } finally {
                     nodes.forEach(Services.Running::close);
@@ -77,7 +81,7 @@ final class Scale {
      * {@code n} answers asked on {@code owner}, each resumed from seq 0 on {@code resumer} once about 200 of its
      * chunks streamed: the times to the first chunk and to the chunk that was live when it asked.
      */
-    private static Object[] measure(HttpClient http, URI owner, URI resumer, int n) throws Exception {
+    private static Object[] measure(String label, HttpClient http, URI owner, URI resumer, int n) throws Exception {
         double[] first = new double[n];
         double[] caughtUp = new double[n];
         for (int i = 0; i < n; i++) {
@@ -103,7 +107,7 @@ final class Scale {
                 resume.abort();
             }
         }
-        return new Object[] {Percentiles.of(first, false), Percentiles.of(caughtUp, false)};
+        return new Object[] {label, Percentiles.of(first, false), Percentiles.of(caughtUp, false)};
     }
 
     /** One connection's view of one answer: its id, the last seq received, and when a seq was first reached. */
