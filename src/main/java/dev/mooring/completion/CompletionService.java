@@ -11,6 +11,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -182,13 +183,20 @@ public class CompletionService {
         }
     }
 
-    /** Cancels every completion of a conversation that runs here, and waits until each end is stored. */
+    /**
+     * Cancels every running completion of a conversation, here or on the other live node that runs it (through the
+     * relay), and waits until each end is stored (5 s at most each): whoever follows one, on any node, is told
+     * {@code cancelled} before its rows go.
+     */
     public void cancelAll(UUID conversationId) {
         for (CompletionSummary summary : store.listByConversation(conversationId)) {
             CompletionRun run = live.find(summary.id());
             if (run != null) {
                 run.cancel();
                 run.finished().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            } else if (summary.status() == CompletionStatus.RUNNING) {
+                store.find(summary.id()).filter(remote::runsElsewhere)
+                        .ifPresent(stored -> remote.cancelled(stored, Duration.ofSeconds(5)).join());
             }
         }
     }

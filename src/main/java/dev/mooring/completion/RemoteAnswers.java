@@ -5,11 +5,13 @@ import dev.mooring.config.ChatConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledExecutorService;
@@ -110,6 +112,32 @@ class RemoteAnswers implements RelayedFollow.StoreReads {
     /** Asks the node that runs {@code stored} to cancel it. */
     void cancel(StoredCompletion stored) {
         relay.cancel(stored.ownerNode(), stored.id());
+    }
+
+    /**
+     * Asks the node that runs {@code stored} to cancel it; completes once this node hears its end stored, or after
+     * {@code wait} (the end then stays the owner's, or the lease's once it runs out).
+     */
+    CompletableFuture<Void> cancelled(StoredCompletion stored, Duration wait) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Subscriber endOnly = new Subscriber() {
+            @Override
+            public void chunk(Chunk chunk) {
+            }
+
+            @Override
+            public void toolEvent(ToolEvent event) {
+            }
+
+            @Override
+            public void end(CompletionEnd end) {
+                ended.complete(null);
+            }
+        };
+        follow(stored.id(), Long.MAX_VALUE, endOnly);
+        cancel(stored);
+        return ended.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> stop(endOnly));
     }
 
     /** Stops following for {@code subscriber}, if it follows a remote answer. */

@@ -135,6 +135,35 @@ class CrossNodeIT {
         }
     }
 
+    /**
+     * A conversation deleted on the node that does not run its answer: the answer is cancelled where it runs before
+     * the rows go, so that its follower there is told {@code cancelled} at the stored seq. The deleting node used to
+     * cancel only its own runs, and the follower heard nothing more.
+     */
+    @Test
+    void aConversationDeletedOnTheOtherNodeCancelsItsAnswerWhereItRunsAndItsFollowerIsTold() throws Exception {
+        Reply reply = model.enqueue(Reply.stream(Answers.deltas(50)).gated());
+        try (WsClient owner = cluster.connectTo("node-1", ALICE)) {
+            owner.chat("delete me from afar");
+            JsonNode accepted = owner.await("accepted");
+            String id = accepted.path("completionId").asText();
+            reply.release(3);
+            owner.chunks(id, 3);
+            try (WsClient follower = cluster.connectTo("node-2", ALICE)) {
+                follower.resume(id, 0);
+                follower.chunks(id, 3);
+                HttpResponse<String> deleted = cluster.request("node-2", ALICE, "DELETE",
+                        "/api/conversations/" + accepted.path("conversationId").asText());
+                assertEquals(204, deleted.statusCode(), deleted.body());
+                JsonNode done = follower.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
+                assertEquals("cancelled", done.path("status").asText());
+                assertEquals(3, done.path("lastSeq").asLong());
+            }
+            assertTrue(reply.awaitClientClosed(Duration.ofSeconds(20)), "node-1 stopped the model call");
+            assertEquals("cancelled", owner.await("done").path("status").asText());
+        }
+    }
+
     @Test
     void anAgentAnswerRunningOnOneNodeIsFollowedOnTheOtherThroughItsToolCallAndTheResultSentThere() {
         Reply firstTurn = model.enqueue(Reply.stream("Looking ", "first. ").toolCall("call_1", "read_notebook", "{}")
