@@ -218,7 +218,7 @@ fi
   echo "(about four other engineers building and testing on the same 2 cores): they compare versions and designs, they are"
   echo "not capacity figures. Re-run on a quiet machine for those. Load clients and the model server run in one JVM pinned"
   echo "to core 0, the servers under test on core 1 (\`taskset\`)."
-  for table in latency sessions memory answers proxy profile compare; do
+  for table in latency sessions memory answers proxy profile compare scale; do
     [[ -f "$OUT/$table.md" ]] && { echo; cat "$OUT/$table.md"; }
   done
 } > bench/results.md
