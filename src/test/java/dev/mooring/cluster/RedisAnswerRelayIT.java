@@ -1,13 +1,9 @@
 package dev.mooring.cluster;
 
-import dev.mooring.testing.RedisProcess;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,25 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The relay on a real redis-server: two nodes' relays, one appending, the other following and cancelling. */
-class RedisAnswerRelayIT {
+class RedisAnswerRelayIT extends OnRedisServer {
 
-    private static RedisProcess redisServer;
-    private static Vertx vertx;
     private Redis client;
     private RedisAnswerRelay nodeA;
     private RedisAnswerRelay nodeB;
-
-    @BeforeAll
-    static void startRedis() {
-        redisServer = RedisProcess.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        vertx.close();
-        redisServer.close();
-    }
 
     @BeforeEach
     void relays() {

@@ -1,11 +1,7 @@
 package dev.mooring.cluster;
 
 import dev.mooring.cluster.ConversationEvents.ConversationEvent;
-import dev.mooring.testing.RedisProcess;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,22 +14,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Conversation events on a real redis-server, through the same pooled client the service uses. */
-class RedisConversationEventsIT {
-
-    private static RedisProcess redisServer;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startRedis() {
-        redisServer = RedisProcess.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        vertx.close();
-        redisServer.close();
-    }
+class RedisConversationEventsIT extends OnRedisServer {
 
     /**
      * A burst of questions (a class of students pressing Enter together) is heard whole and in order on the other
