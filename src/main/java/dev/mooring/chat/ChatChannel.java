@@ -225,7 +225,8 @@ public class ChatChannel {
 
     /**
      * Runs first in shutdown (the pre-shutdown phase, before the HTTP server closes its sockets): running completions
-     * end interrupted, then every socket closes with 1001.
+     * have {@code chat.completions.drain} to end on their own, the rest end interrupted, then every socket closes
+     * with 1001.
      */
     void onShutdownStarts(@Observes ShutdownDelayInitiatedEvent event) {
         stop();
@@ -237,6 +238,7 @@ public class ChatChannel {
     }
 
     private void stop() {
+        completions.drain(); // sockets and heartbeats go on meanwhile, so their clients see the answers end
         heartbeats.stop();
         completions.stop();
         for (WebSocketConnection connection : connections) {

@@ -12,6 +12,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,6 +276,29 @@ class CompletionRunner implements RunOwner {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retireEnded() {
         hot.retireExpired(System.currentTimeMillis());
+    }
+
+    /**
+     * Starts no new run, and waits up to {@code chat.completions.drain} until every running one has ended on its own
+     * (its end stored) or paused for tool results: a node stopped for a rolling restart finishes its answers.
+     */
+    void drain() {
+        stopping = true;
+        Duration drain = config.completions().drain();
+        int all = config.completions().maxRunning();
+        if (drain.isZero() || permits.isEmpty()) {
+            return;
+        }
+        LOG.infof("stopping: %d running answers have up to %s to end", permits.size(), drain);
+        try {
+            if (running.tryAcquire(all, drain.toMillis(), TimeUnit.MILLISECONDS)) {
+                running.release(all);
+            } else {
+                LOG.warnf("stopping: %d answers still running after %s end interrupted", permits.size(), drain);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -230,6 +230,11 @@ public class CompletionService {
         return store.listByConversation(conversationId);
     }
 
+    /** Begins nothing new, and lets running completions end on their own for up to {@code chat.completions.drain}. */
+    public void drain() {
+        runner.drain();
+    }
+
     /** Begins nothing new and ends every running completion {@code interrupted}, its text stored, before returning. */
     public void stop() {
         runner.stop();

@@ -106,6 +106,13 @@ public interface ChatConfig {
         @WithDefault("30s")
         Duration lease();
 
+        /**
+         * How long a stopping node (SIGTERM) lets its running answers end on their own, refusing new questions and
+         * out of the balancer meanwhile, before it ends the rest {@code interrupted}; 0 ends them at once.
+         */
+        @WithDefault("0s")
+        Duration drain();
+
         /** How long a finished completion's chunk log stays in memory for fast resume. */
         @WithDefault("5m")
         Duration retainAfterEnd();

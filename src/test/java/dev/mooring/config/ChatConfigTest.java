@@ -47,6 +47,7 @@ class ChatConfigTest {
             Map.entry("CHAT_COMPLETIONS_MAX_PENDING_BYTES", "123456"),
             Map.entry("CHAT_COMPLETIONS_MAX_ACCEPTING", "3"),
             Map.entry("CHAT_COMPLETIONS_ACCEPT_WAIT", "250ms"),
+            Map.entry("CHAT_COMPLETIONS_DRAIN", "25s"),
             Map.entry("CHAT_COMPLETIONS_RETAIN_AFTER_END", "2m"),
             Map.entry("CHAT_COMPLETIONS_RETAIN_MAX_BYTES", "1048576"),
             Map.entry("CHAT_MODEL_MAX_CONCURRENT_CALLS", "3"),
@@ -101,6 +102,7 @@ class ChatConfigTest {
         assertEquals(123456, config.completions().maxPendingBytes());
         assertEquals(3, config.completions().maxAccepting());
         assertEquals(Duration.ofMillis(250), config.completions().acceptWait());
+        assertEquals(Duration.ofSeconds(25), config.completions().drain());
         assertEquals(Duration.ofMinutes(2), config.completions().retainAfterEnd());
         assertEquals(1048576, config.completions().retainMaxBytes());
         assertEquals(3, config.model().maxConcurrentCalls());
