@@ -29,7 +29,7 @@ final class Memory {
                 "hot window's estimate per finished answer (KB)",
                 "1,000 answers a minute, 5 min kept hot: heap held (MB)", "answers failed");
         int run = 0;
-        for (ChatLoad.Load load : Bench.loads("bench.memoryLoads", "500x400x20,500x2000x100")) {
+        for (ChatLoad.Load load : Bench.loads("bench.memoryLoads", "500x400x20,200x2000x50")) {
             // kept hot for the whole measurement, and no byte bound in the way: what each answer costs
             Map<String, String> env = Map.of("CHAT_COMPLETIONS_RETAIN_AFTER_END", "1h",
                     "CHAT_COMPLETIONS_RETAIN_MAX_BYTES", "4294967296");
