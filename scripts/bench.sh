@@ -214,7 +214,7 @@ fi
   echo "# Benchmark results"
   echo
   echo "Every table below was produced by the command above it (\`scripts/bench.sh\` runs them all); how to read them is"
-  echo "in [README.md](README.md). **The figures of $(date -u +%Y-%m-%d) were taken on a machine shared with other builds**"
+  echo "in [README.md](README.md). **The figures were taken on a machine shared with other builds** (each table says when)"
   echo "(about four other engineers building and testing on the same 2 cores): they compare versions and designs, they are"
   echo "not capacity figures. Re-run on a quiet machine for those. Load clients and the model server run in one JVM pinned"
   echo "to core 0, the servers under test on core 1 (\`taskset\`)."
