@@ -185,12 +185,16 @@ public class CompletionService {
 
     /**
      * Cancels every running completion of a conversation, here or on the other live node that runs it (through the
-     * relay), and waits until each end is stored (5 s at most each): whoever follows one, on any node, is told
-     * {@code cancelled} before its rows go.
+     * relay), and every one waiting for tool results (no node holds those), and waits until each end is stored (5 s
+     * at most each). Its followers on this node are told {@code cancelled} before its rows go; those on a third node
+     * read the end from the store at their next tick, and may find the rows gone (then they stop without a done).
      */
     public void cancelAll(UUID conversationId) {
         for (CompletionSummary summary : store.listByConversation(conversationId)) {
             CompletionRun run = live.find(summary.id());
+            if (run == null && summary.status() == CompletionStatus.WAITING) {
+                run = store.find(summary.id()).map(runner::restore).orElse(null);
+            }
             if (run != null) {
                 run.cancel();
                 run.finished().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
@@ -198,6 +202,7 @@ public class CompletionService {
                 store.find(summary.id()).filter(remote::runsElsewhere)
                         .ifPresent(stored -> remote.cancelled(stored, Duration.ofSeconds(5)).join());
             }
+            remote.settleFollows(summary.id());
         }
     }
 

@@ -140,6 +140,23 @@ class RemoteAnswers implements RelayedFollow.StoreReads {
                 .whenComplete((v, e) -> stop(endOnly));
     }
 
+    /**
+     * Reads the store now for every follow of {@code id} on this node, so that each is told the end stored for it
+     * before something else (a deletion) removes it; a follow otherwise reads it at its next tick.
+     */
+    void settleFollows(UUID id) {
+        Fanout fanout = fanouts.get(id);
+        if (fanout != null) {
+            fanout.follows.forEach(follow -> {
+                try {
+                    follow.catchUp(true);
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "reading a followed answer from the store failed; its next tick tries again");
+                }
+            });
+        }
+    }
+
     /** Stops following for {@code subscriber}, if it follows a remote answer. */
     void stop(Subscriber subscriber) {
         Follow follow = follows.get(subscriber);

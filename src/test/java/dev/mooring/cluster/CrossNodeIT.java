@@ -198,6 +198,33 @@ class CrossNodeIT {
         }
     }
 
+    /**
+     * A conversation deleted while its agent answer waits for the notebook, on a node that never held that answer:
+     * no node owns a waiting answer, so the deleting node cancels it itself, and its follower there is told
+     * {@code cancelled}. Before, nothing cancelled it and the follower found its rows gone without a {@code done}.
+     */
+    @Test
+    void aConversationDeletedWhileItsAgentAnswerWaitsForTheNotebookTellsItsFollowersCancelled() {
+        model.enqueue(Reply.stream("Looking. ").toolCall("call_1", "read_notebook", "{}"));
+        try (WsClient asking = cluster.connectTo("node-1", ALICE); WsClient other = cluster.connectTo("node-2", ALICE)) {
+            ObjectNode chat = WsClient.chatFrame(UUID.randomUUID().toString(), null, "look, then I delete")
+                    .put("mode", "agent");
+            chat.putObject("context").put("notebookPath", "work/data.ipynb");
+            asking.send(chat);
+            JsonNode accepted = asking.await("accepted");
+            String id = accepted.path("completionId").asText();
+            other.resume(id, 0);
+            seqEvent(other, id, 1);
+            assertEquals("tool_call", seqEvent(other, id, 2).path("type").asText(), "stored: the answer waits");
+            HttpResponse<String> deleted = cluster.request("node-2", ALICE, "DELETE",
+                    "/api/conversations/" + accepted.path("conversationId").asText());
+            assertEquals(204, deleted.statusCode(), deleted.body());
+            JsonNode done = other.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
+            assertEquals("cancelled", done.path("status").asText());
+            assertEquals(2, done.path("lastSeq").asLong());
+        }
+    }
+
     /** The event of seq {@code seq} of the answer (a chunk or a tool event), which must come next. */
     private static JsonNode seqEvent(WsClient client, String id, long seq) {
         JsonNode f = client.take(x -> id.equals(x.path("completionId").asText()) && x.has("seq"), "seq " + seq);
