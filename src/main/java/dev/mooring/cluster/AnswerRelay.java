@@ -31,8 +31,11 @@ public interface AnswerRelay {
     default void appendEvent(UUID id, long seq) {
     }
 
-    /** Answer {@code id} ended at {@code lastSeq}, its final state stored: followers read it from the database. */
-    default void ended(UUID id, long lastSeq) {
+    /**
+     * Answer {@code id} ended at {@code lastSeq} with {@code status} (its label), its final state stored: followers read
+     * it from the database, or take it as relayed once the database no longer has the answer (it was deleted).
+     */
+    default void ended(UUID id, long lastSeq, String status) {
     }
 
     /**
@@ -64,8 +67,8 @@ public interface AnswerRelay {
         default void event(long seq) {
         }
 
-        /** The answer ended at {@code lastSeq}: its final state is stored. */
-        void ended(long lastSeq);
+        /** The answer ended at {@code lastSeq} with {@code status} (null if the owner did not say): it is stored. */
+        void ended(long lastSeq, String status);
 
         /** The relay's connection failed: entries may be missing until it is back. */
         void broken();

@@ -95,9 +95,9 @@ class RedisAnswerRelay implements AnswerRelay {
     }
 
     @Override
-    public void ended(UUID id, long lastSeq) {
+    public void ended(UUID id, long lastSeq, String status) {
         String key = ANSWER + id;
-        send(Request.cmd(Command.XADD).arg(key).arg("*").arg("end").arg(lastSeq));
+        send(Request.cmd(Command.XADD).arg(key).arg("*").arg("end").arg(lastSeq).arg("status").arg(status));
         send(Request.cmd(Command.EXPIRE).arg(key).arg(ENDED_TTL_SECONDS));
     }
 
@@ -231,7 +231,8 @@ class RedisAnswerRelay implements AnswerRelay {
                 } else if (id.startsWith("0-") && field.equals("e")) {
                     listener.event(Long.parseLong(id.substring(2)));
                 } else if (field.equals("end")) {
-                    listener.ended(Long.parseLong(fields.get(1).toString()));
+                    listener.ended(Long.parseLong(fields.get(1).toString()),
+                            fields.size() >= 4 ? fields.get(3).toString() : null);
                 }
             }
         }

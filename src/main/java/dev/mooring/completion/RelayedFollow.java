@@ -38,6 +38,10 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
     private long sent;
     private long storedSeq;
     private boolean ended;
+    /** The end the owner relayed after storing it, and the answer's message (from the last store read). */
+    private long relayedLastSeq = -1;
+    private CompletionStatus relayedStatus;
+    private UUID messageId;
     private boolean heard;
     private int quietCalls;
     private boolean storeWanted;
@@ -72,9 +76,11 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
     }
 
     @Override
-    public synchronized void ended(long lastSeq) {
+    public synchronized void ended(long lastSeq, String status) {
         heard = true;
         storeWanted = true;
+        relayedLastSeq = lastSeq;
+        relayedStatus = status == null ? null : CompletionStatus.ofLabel(status);
     }
 
     @Override
@@ -103,8 +109,11 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
         StoredCompletion stored = store.settledNow(id);
         if (stored == null) {
             synchronized (this) {
-                ended = true;
-                onEnd.run();
+                if (!ended) {
+                    ended = true;
+                    tellRelayedEnd();
+                    onEnd.run();
+                }
             }
             return 0;
         }
@@ -121,10 +130,24 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
         return ended;
     }
 
+    /**
+     * The answer is gone from the store (its conversation was deleted) after its owner relayed the end it stored: the
+     * subscriber is told that end, once every seq up to it was sent and when it carries no error (completed or
+     * cancelled: a relayed end names its status alone). Otherwise it is told nothing, as before.
+     */
+    private void tellRelayedEnd() {
+        drain(null);
+        boolean noError = relayedStatus == CompletionStatus.COMPLETED || relayedStatus == CompletionStatus.CANCELLED;
+        if (noError && messageId != null && sent == relayedLastSeq) {
+            subscriber.end(new CompletionEnd(id, relayedStatus, sent, messageId, null));
+        }
+    }
+
     private synchronized long deliverStored(StoredCompletion stored, List<ToolEvent> events) {
         if (ended) {
             return 0;
         }
+        messageId = stored.messageId();
         storedSeq = stored.lastSeq();
         Tracking tracking = new Tracking();
         stored.replayTo(tracking, Math.min(sent, stored.lastSeq()), events);

@@ -100,7 +100,7 @@ class RelayedRuns {
 
         @Override
         public void end(CompletionEnd end) {
-            relay.ended(id, end.lastSeq());
+            relay.ended(id, end.lastSeq(), end.status().label());
         }
     }
 }

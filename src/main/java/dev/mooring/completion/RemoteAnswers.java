@@ -232,8 +232,8 @@ class RemoteAnswers implements RelayedFollow.StoreReads {
         }
 
         @Override
-        public void ended(long lastSeq) {
-            follows.forEach(f -> f.ended(lastSeq));
+        public void ended(long lastSeq, String status) {
+            follows.forEach(f -> f.ended(lastSeq, status));
         }
 
         @Override

@@ -199,6 +199,32 @@ class CrossNodeIT {
     }
 
     /**
+     * A conversation deleted on the node that runs its answer while a follower on the other node streams it: the
+     * follower reads the end from the store at its next tick, by when the rows are usually gone; it is told the end
+     * its owner relayed after storing it. Before, it stopped without a {@code done}.
+     */
+    @Test
+    void aConversationDeletedWhereItsAnswerRunsTellsItsFollowerOnTheOtherNodeCancelled() {
+        Reply reply = model.enqueue(Reply.stream(Answers.deltas(50)).gated());
+        try (WsClient owner = cluster.connectTo("node-1", ALICE); WsClient follower = cluster.connectTo("node-2", ALICE)) {
+            owner.chat("delete me where I run");
+            JsonNode accepted = owner.await("accepted");
+            String id = accepted.path("completionId").asText();
+            reply.release(3);
+            owner.chunks(id, 3);
+            follower.resume(id, 0);
+            follower.chunks(id, 3);
+            HttpResponse<String> deleted = cluster.request("node-1", ALICE, "DELETE",
+                    "/api/conversations/" + accepted.path("conversationId").asText());
+            assertEquals(204, deleted.statusCode(), deleted.body());
+            JsonNode done = follower.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
+            assertEquals("cancelled", done.path("status").asText());
+            assertEquals(3, done.path("lastSeq").asLong());
+            assertFalse(done.path("messageId").asText().isEmpty(), "names the assistant message it wrote");
+        }
+    }
+
+    /**
      * A conversation deleted while its agent answer waits for the notebook, on a node that never held that answer:
      * no node owns a waiting answer, so the deleting node cancels it itself, and its follower there is told
      * {@code cancelled}. Before, nothing cancelled it and the follower found its rows gone without a {@code done}.

@@ -41,7 +41,7 @@ class RedisAnswerRelayIT extends OnRedisServer {
         client.close();
     }
 
-    /** What a follower heard: "seq:delta", "end:N" and "broken", in order. */
+    /** What a follower heard: "seq:delta", "end:N:status" and "broken", in order. */
     private static final class Heard implements AnswerRelay.RelayListener {
         final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
 
@@ -51,8 +51,8 @@ class RedisAnswerRelayIT extends OnRedisServer {
         }
 
         @Override
-        public void ended(long lastSeq) {
-            events.add("end:" + lastSeq);
+        public void ended(long lastSeq, String status) {
+            events.add("end:" + lastSeq + ":" + status);
         }
 
         @Override
@@ -94,8 +94,8 @@ class RedisAnswerRelayIT extends OnRedisServer {
                 nodeA.append(id, seq, "c" + seq);
             }
             assertEquals(chunks(41, 60), heard.take(20));
-            nodeA.ended(id, 60);
-            assertEquals(List.of("end:60"), heard.take(1));
+            nodeA.ended(id, 60, "completed");
+            assertEquals(List.of("end:60:completed"), heard.take(1), "the end with the status its owner stored");
         }
     }
 
@@ -104,7 +104,7 @@ class RedisAnswerRelayIT extends OnRedisServer {
         UUID id = UUID.randomUUID();
         nodeA.append(id, 1, "c1");
         await().until(() -> ttl(id) > 60);
-        nodeA.ended(id, 1);
+        nodeA.ended(id, 1, "cancelled");
         await().until(() -> ttl(id) <= 60 && ttl(id) > 0);
     }
 
