@@ -1,9 +1,6 @@
 package dev.mooring.cluster;
 
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,23 +15,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** HAProxy with deploy/haproxy.cfg in front of two nodes: no sticky sessions, readiness decides who gets sockets. */
-class BalancerIT {
-
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
+class BalancerIT extends OnCluster {
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(2, model.baseUrl(), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
+        startCluster(2, Map.of());
     }
 
     @Test

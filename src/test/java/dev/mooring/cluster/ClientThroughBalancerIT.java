@@ -1,12 +1,9 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.ServiceProcess;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,26 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node stopped with SIGTERM tells its own clients how their answers ended before it closes: nothing crosses nodes.)
  * Needs the client built (frontend-extension/packages/chat-client/lib), as scripts/test.sh does before this stage.
  */
-class ClientThroughBalancerIT {
+class ClientThroughBalancerIT extends OnCluster {
 
     private static final Path SCRIPT = Path.of("frontend-extension/packages/chat-client/test/cluster/ask-through-balancer.mjs");
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
 
     @BeforeAll
     static void start() {
         assertTrue(Files.exists(SCRIPT.resolveSibling("../../lib/index.js").normalize()),
                 "build the client first (cd frontend-extension && npm ci && npm run build -w @mooring/chat-client)");
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(3, model.baseUrl(), Map.of("CHAT_COMPLETIONS_LEASE", "3s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
+        startCluster(3, Map.of("CHAT_COMPLETIONS_LEASE", "3s"));
     }
 
     @Test

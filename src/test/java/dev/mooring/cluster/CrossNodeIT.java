@@ -2,11 +2,8 @@ package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,26 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * REST; a clientMessageId is one question whichever node it reaches; and another user's answers answer like unknown
  * ones on every node.
  */
-class CrossNodeIT {
+class CrossNodeIT extends OnCluster {
 
     private static final String SECRET = "cluster-users-secret-0123456789-abcdefgh";
     private static final String ALICE = "alice";
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(2, model.baseUrl(), Map.of("CHAT_USERS_SECRET", SECRET,
+        startCluster(2, Map.of("CHAT_USERS_SECRET", SECRET,
                 "CHAT_COMPLETIONS_LEASE", "3s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
     }
 
     private static String ask(WsClient client, String text) {

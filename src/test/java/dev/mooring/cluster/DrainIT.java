@@ -1,11 +1,8 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * questions, but lets its running answer end on its own, and every client of that answer, on that node and on the
  * other one, is told {@code completed} with the whole text.
  */
-class DrainIT {
-
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
+class DrainIT extends OnCluster {
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(2, model.baseUrl(), Map.of("CHAT_COMPLETIONS_DRAIN", "60s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
+        startCluster(2, Map.of("CHAT_COMPLETIONS_DRAIN", "60s"));
     }
 
     @Test

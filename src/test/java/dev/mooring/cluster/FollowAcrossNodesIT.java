@@ -1,11 +1,8 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,25 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Two devices of one user follow one conversation through different nodes: a question asked on one node is heard,
  * with its whole answer, by a follower on the other, and a deletion on one node reaches the followers on the other.
  */
-class FollowAcrossNodesIT {
+class FollowAcrossNodesIT extends OnCluster {
 
     private static final String SECRET = "cluster-users-secret-0123456789-abcdefgh";
     private static final String ALICE = "alice";
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(2, model.baseUrl(), Map.of("CHAT_USERS_SECRET", SECRET));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
+        startCluster(2, Map.of("CHAT_USERS_SECRET", SECRET));
     }
 
     /** Asks a first question on {@code asker} and waits for its answer; answers the new conversation's id. */

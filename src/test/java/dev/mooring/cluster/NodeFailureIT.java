@@ -1,11 +1,8 @@
 package dev.mooring.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.testing.Cluster;
-import dev.mooring.testing.FakeOpenAiServer;
 import dev.mooring.testing.FakeOpenAiServer.Reply;
 import dev.mooring.testing.WsClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,23 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stored one (a follower on another node once the lease runs out), and no node overwrites an ending it no longer
  * owns.
  */
-class NodeFailureIT {
-
-    private static FakeOpenAiServer model;
-    private static Cluster cluster;
+class NodeFailureIT extends OnCluster {
 
     @BeforeAll
     static void start() {
-        model = FakeOpenAiServer.start();
-        cluster = Cluster.start(3, model.baseUrl(), Map.of("CHAT_COMPLETIONS_LEASE", "3s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        model.close();
+        startCluster(3, Map.of("CHAT_COMPLETIONS_LEASE", "3s"));
     }
 
     /** Every node and Redis back and answering, whatever a test did to them. */
