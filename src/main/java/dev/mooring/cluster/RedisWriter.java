@@ -65,9 +65,12 @@ final class RedisWriter {
         }
     }
 
-    /** Makes the connection if there is none and none is being made. */
+    /**
+     * Makes the connection if there is none and none is being made. One that Redis closed is forgotten by its end
+     * handler, so a reader that reconnects calls this without opening a second connection beside a live one.
+     */
     void connect() {
-        if (closed || !connecting.compareAndSet(false, true)) {
+        if (closed || connection != null || !connecting.compareAndSet(false, true)) {
             return;
         }
         redis.connect().onComplete(result -> {

@@ -80,7 +80,7 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
         heard = true;
         storeWanted = true;
         relayedLastSeq = lastSeq;
-        relayedStatus = status == null ? null : CompletionStatus.ofLabel(status);
+        relayedStatus = statusOf(status);
     }
 
     @Override
@@ -128,6 +128,15 @@ final class RelayedFollow implements AnswerRelay.RelayListener {
     /** Whether the subscriber was told the end. */
     synchronized boolean ended() {
         return ended;
+    }
+
+    /** A relayed status as this node knows it; null for none or one it does not know (a newer node's). */
+    private static CompletionStatus statusOf(String label) {
+        try {
+            return label == null ? null : CompletionStatus.ofLabel(label);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     /**

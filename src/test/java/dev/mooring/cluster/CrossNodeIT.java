@@ -128,23 +128,41 @@ class CrossNodeIT extends OnCluster {
      */
     @Test
     void aConversationDeletedOnTheOtherNodeCancelsItsAnswerWhereItRunsAndItsFollowerIsTold() throws Exception {
+        deleteWhileFollowedOnNode2("node-2");
+    }
+
+    /**
+     * A conversation deleted on the node that runs its answer while a follower on the other node streams it: the
+     * follower reads the end from the store at its next tick, by when the rows are usually gone; it is told the end
+     * its owner relayed after storing it. Before, it stopped without a {@code done}.
+     */
+    @Test
+    void aConversationDeletedWhereItsAnswerRunsTellsItsFollowerOnTheOtherNodeCancelled() throws Exception {
+        deleteWhileFollowedOnNode2("node-1");
+    }
+
+    /**
+     * An answer runs on node-1 (3 chunks out) and is followed on node-2; its conversation is deleted on
+     * {@code deletingNode}: the follower and the asking client are told {@code cancelled} at seq 3, and node-1's model
+     * call stops.
+     */
+    private static void deleteWhileFollowedOnNode2(String deletingNode) throws InterruptedException {
         Reply reply = model.enqueue(Reply.stream(Answers.deltas(50)).gated());
-        try (WsClient owner = cluster.connectTo("node-1", ALICE)) {
-            owner.chat("delete me from afar");
+        try (WsClient owner = cluster.connectTo("node-1", ALICE); WsClient follower = cluster.connectTo("node-2", ALICE)) {
+            owner.chat("delete me on " + deletingNode);
             JsonNode accepted = owner.await("accepted");
             String id = accepted.path("completionId").asText();
             reply.release(3);
             owner.chunks(id, 3);
-            try (WsClient follower = cluster.connectTo("node-2", ALICE)) {
-                follower.resume(id, 0);
-                follower.chunks(id, 3);
-                HttpResponse<String> deleted = cluster.request("node-2", ALICE, "DELETE",
-                        "/api/conversations/" + accepted.path("conversationId").asText());
-                assertEquals(204, deleted.statusCode(), deleted.body());
-                JsonNode done = follower.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
-                assertEquals("cancelled", done.path("status").asText());
-                assertEquals(3, done.path("lastSeq").asLong());
-            }
+            follower.resume(id, 0);
+            follower.chunks(id, 3);
+            HttpResponse<String> deleted = cluster.request(deletingNode, ALICE, "DELETE",
+                    "/api/conversations/" + accepted.path("conversationId").asText());
+            assertEquals(204, deleted.statusCode(), deleted.body());
+            JsonNode done = follower.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
+            assertEquals("cancelled", done.path("status").asText());
+            assertEquals(3, done.path("lastSeq").asLong());
+            assertFalse(done.path("messageId").asText().isEmpty(), "names the assistant message it wrote");
             assertTrue(reply.awaitClientClosed(Duration.ofSeconds(20)), "node-1 stopped the model call");
             assertEquals("cancelled", owner.await("done").path("status").asText());
         }
@@ -181,32 +199,6 @@ class CrossNodeIT extends OnCluster {
             JsonNode stored = stored("node-1", id);
             assertEquals("completed", stored.path("status").asText(), "node-1 holds no stale waiting run");
             assertEquals("Looking first. Seen it.", stored.path("text").asText());
-        }
-    }
-
-    /**
-     * A conversation deleted on the node that runs its answer while a follower on the other node streams it: the
-     * follower reads the end from the store at its next tick, by when the rows are usually gone; it is told the end
-     * its owner relayed after storing it. Before, it stopped without a {@code done}.
-     */
-    @Test
-    void aConversationDeletedWhereItsAnswerRunsTellsItsFollowerOnTheOtherNodeCancelled() {
-        Reply reply = model.enqueue(Reply.stream(Answers.deltas(50)).gated());
-        try (WsClient owner = cluster.connectTo("node-1", ALICE); WsClient follower = cluster.connectTo("node-2", ALICE)) {
-            owner.chat("delete me where I run");
-            JsonNode accepted = owner.await("accepted");
-            String id = accepted.path("completionId").asText();
-            reply.release(3);
-            owner.chunks(id, 3);
-            follower.resume(id, 0);
-            follower.chunks(id, 3);
-            HttpResponse<String> deleted = cluster.request("node-1", ALICE, "DELETE",
-                    "/api/conversations/" + accepted.path("conversationId").asText());
-            assertEquals(204, deleted.statusCode(), deleted.body());
-            JsonNode done = follower.await(f -> "done".equals(f.path("type").asText()), "done on node-2");
-            assertEquals("cancelled", done.path("status").asText());
-            assertEquals(3, done.path("lastSeq").asLong());
-            assertFalse(done.path("messageId").asText().isEmpty(), "names the assistant message it wrote");
         }
     }
 

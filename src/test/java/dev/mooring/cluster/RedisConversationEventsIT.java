@@ -1,7 +1,9 @@
 package dev.mooring.cluster;
 
 import dev.mooring.cluster.ConversationEvents.ConversationEvent;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,5 +45,31 @@ class RedisConversationEventsIT extends OnRedisServer {
             nodeB.stop();
             client.close();
         }
+    }
+
+    /**
+     * One node's events hold two connections, its reader's and its writer's, and no more. The reader asks the writer
+     * to connect whenever it (re)connects; that used to open a second writer connection beside the live one, kept open
+     * and out of the pool for good. Nothing signals a connection that should not appear, so this watches for one.
+     */
+    @Test
+    void aNodesEventsHoldOneReaderAndOneWriterConnection() {
+        Redis client = Redis.createClient(vertx, redisServer.url());
+        Redis probe = Redis.createClient(vertx, redisServer.url());
+        RedisConversationEvents node = new RedisConversationEvents(client, "node-a");
+        try {
+            await().until(() -> node.connected() && clientList(probe).contains("flags=b")); // the reader blocks
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> clientList(probe).lines().count() == 3); // the reader, the writer, the probe
+        } finally {
+            node.stop();
+            probe.close();
+            client.close();
+        }
+    }
+
+    private static String clientList(Redis probe) throws Exception {
+        return probe.send(Request.cmd(Command.CLIENT).arg("LIST")).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).toString();
     }
 }
